@@ -1,0 +1,53 @@
+/**
+ * buildApp(options): the Fastify instance with every door mounted. It never listens:
+ * tests use `inject`, startSandbox() and the CLI call `listen`.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { SandboxOptions } from './config.js';
+import { resolveConfig } from './config.js';
+import type { SandboxContext } from './context.js';
+import { createContext } from './context.js';
+import { apiPlugin } from './api/plugin.js';
+import { installBodyParser } from './http/body-parser.js';
+import { pagesPlugin } from './pages/plugin.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sandbox: SandboxContext;
+  }
+}
+
+/** Absolute-form request targets (a client using the sandbox as an HTTP proxy) become paths. */
+function rewriteUrl(req: { url?: string }): string {
+  const url = req.url ?? '/';
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/';
+}
+
+export async function buildApp(options: SandboxOptions = {}): Promise<FastifyInstance> {
+  const config = resolveConfig(options);
+  const ctx = createContext(config);
+  const app = Fastify({
+    logger: config.logger,
+    bodyLimit: config.bodyLimit,
+    rewriteUrl,
+    // Header names like api_key contain an underscore; Node accepts them, so does Fastify.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  app.decorate('sandbox', ctx);
+  installBodyParser(app);
+
+  app.get('/health', async () => ({ status: 'ok', orders: ctx.engine.countOrders(), clock: new Date(ctx.engine.clock.now()).toISOString() }));
+
+  await app.register(apiPlugin, { prefix: '/v1/json', ctx });
+  await app.register(pagesPlugin, { ctx });
+
+  app.addHook('onClose', async () => {
+    for (const close of [...ctx.closers].reverse()) await close();
+    ctx.engine.close();
+    ctx.store.close();
+  });
+  return app;
+}

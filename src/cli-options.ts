@@ -1,0 +1,78 @@
+/** Command-line flags and environment variables to SandboxOptions (the CLI's only logic). */
+import { parseArgs } from 'node:util';
+import type { SandboxOptions } from './config.js';
+import { ConfigError } from './config.js';
+
+export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
+
+Usage: sofort-sandbox [options]
+
+  --port <n>          port to listen on (env PORT, default 8080; 0 = any free port)
+  --host <addr>       interface to listen on (env HOST, default 127.0.0.1; 0.0.0.0 in Docker)
+  --api-key <key>     accept only this API key; repeat for more (env API_KEYS, comma-separated;
+                      default: any key of 5+ characters, each key its own site)
+  --time-scale <x>    sandbox time runs x times faster (env TIME_SCALE, default 1; 3600 = 1 h/s)
+  --manual-clock      freeze the clock; it moves only when advanced (env CLOCK=manual)
+  --start-time <iso>  start the sandbox clock at this instant (env START_TIME)
+  --countries <list>  Sofort countries, comma-separated (env COUNTRIES, default AT,BE,DE,IT,ES,CH,PL)
+  --seed <s>          seed for ids and seeded faults (env SEED)
+  --public-url <url>  base URL for payment_url links (env PUBLIC_URL; default from the Host header)
+  --log               log every request (env LOG=1)
+  -h, --help          show this help
+`;
+
+type Env = Record<string, string | undefined>;
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name}: "${v}" is not a number`);
+  return n;
+}
+
+function list(v: string | undefined): string[] | undefined {
+  if (v === undefined || v === '') return undefined;
+  return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Flags and environment to options. Exported for tests. */
+export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'api-key': { type: 'string', multiple: true },
+      'time-scale': { type: 'string' },
+      'manual-clock': { type: 'boolean' },
+      'start-time': { type: 'string' },
+      countries: { type: 'string' },
+      seed: { type: 'string' },
+      'public-url': { type: 'string' },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const opts: SandboxOptions & { help?: boolean } = {};
+  if (values.help) opts.help = true;
+  const port = num('--port', values.port ?? env.PORT);
+  opts.port = port ?? 8080;
+  opts.host = values.host ?? env.HOST ?? '127.0.0.1';
+  const keys = values['api-key'] ?? list(env.API_KEYS);
+  if (keys) opts.apiKeys = keys;
+  const scale = num('--time-scale', values['time-scale'] ?? env.TIME_SCALE);
+  if (scale !== undefined) opts.timeScale = scale;
+  if (values['manual-clock'] || env.CLOCK === 'manual') opts.manualClock = true;
+  const start = values['start-time'] ?? env.START_TIME;
+  if (start) opts.startTime = start;
+  const countries = list(values.countries ?? env.COUNTRIES);
+  if (countries) opts.countries = countries;
+  const seed = values.seed ?? env.SEED;
+  if (seed) opts.seed = seed;
+  const pub = values['public-url'] ?? env.PUBLIC_URL;
+  if (pub) opts.publicUrl = pub;
+  if (values.log || env.LOG === '1') opts.logger = true;
+  return opts;
+}
+

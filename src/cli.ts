@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * sofort-sandbox CLI: a thin shell over startSandbox(). Flags win over environment
+ * variables, which win over defaults. SIGINT/SIGTERM close the server cleanly.
+ */
+import { ConfigError } from './config.js';
+import { HELP, parseCli } from './cli-options.js';
+import { startSandbox } from './index.js';
+
+async function main(): Promise<void> {
+  let opts: ReturnType<typeof parseCli>;
+  try {
+    opts = parseCli(process.argv.slice(2), process.env);
+  } catch (err) {
+    console.error(`sofort-sandbox: ${(err as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox(opts);
+  } catch (err) {
+    console.error(`sofort-sandbox: cannot start: ${(err as Error).message}`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  }
+  const key = opts.apiKeys?.[0] ?? 'my-test-api-key';
+  console.log(`sofort-sandbox listening on ${sandbox.url}`);
+  console.log(`MultiSafepay API base: ${sandbox.apiUrl}`);
+  console.log('Create an order:');
+  console.log(
+    `  curl -s -X POST ${sandbox.apiUrl}orders -H 'api_key: ${key}' -H 'Content-Type: application/json' ` +
+      `-d '{"type":"redirect","gateway":"DIRECTBANK","order_id":"order-1","currency":"EUR","amount":1000,"description":"Test order","customer":{"country":"DE","locale":"de_DE"}}'`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`sofort-sandbox: ${signal} received, closing`);
+    sandbox.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('sofort-sandbox: error while closing', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

@@ -1,0 +1,123 @@
+/**
+ * Options of a sandbox, their defaults, and their validation: once, at start, with a
+ * message that names the option and the fix. The resolved config is frozen.
+ * Environment variables are read by the CLI only; the library takes plain options.
+ */
+import type { RealTime } from './engine/clock.js';
+import type { SofortRules } from './domain/sofort-rules.js';
+import { DEFAULT_SOFORT_RULES } from './domain/sofort-rules.js';
+
+export interface SandboxOptions {
+  /** Interface to listen on (startSandbox/CLI). Default 127.0.0.1; the Docker image uses 0.0.0.0. */
+  host?: string;
+  /** Port; 0 lets the OS pick (the default for startSandbox). */
+  port?: number;
+  /** Accepted API keys. Empty or absent: any key of 5 or more characters is accepted. */
+  apiKeys?: readonly string[];
+  /** Supported customer countries for Sofort (default AT, BE, DE, IT, ES, CH, PL). */
+  countries?: readonly string[];
+  /** Sandbox time runs this many times faster than real time (default 1). */
+  timeScale?: number;
+  /** Start with the clock frozen: time moves only when advanced through the control API. */
+  manualClock?: boolean;
+  /** Start the sandbox clock at this instant (ISO 8601 or epoch ms) instead of now. */
+  startTime?: string | number;
+  /** Seed for ids and seeded faults: the same seed gives the same ids and fault choices. */
+  seed?: string | number;
+  /** Base URL put into payment_url links (default: taken from each request's Host header). */
+  publicUrl?: string;
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Fastify request logging (default off). */
+  logger?: boolean;
+  /** Override any Sofort rule (limits, lifetimes). */
+  rules?: Partial<SofortRules>;
+  /** Real-time source; tests inject a fake one. */
+  realTime?: RealTime;
+}
+
+export interface SandboxConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly apiKeys: readonly string[];
+  readonly rules: SofortRules;
+  readonly timeScale: number;
+  readonly manualClock: boolean;
+  readonly startTime: number | null;
+  readonly seed: string | number | null;
+  readonly publicUrl: string | null;
+  readonly bodyLimit: number;
+  readonly logger: boolean;
+  readonly realTime: RealTime | null;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function fail(option: string, message: string): never {
+  throw new ConfigError(`${option}: ${message}`);
+}
+
+export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('port', `must be a whole number from 0 to 65535, got ${String(opts.port)}`);
+
+  const timeScale = opts.timeScale ?? 1;
+  if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0 || timeScale > 1e7) {
+    fail('timeScale', `must be a number above 0 (1 = real time, 3600 = an hour a second), got ${String(opts.timeScale)}`);
+  }
+
+  const apiKeys = [...(opts.apiKeys ?? [])].map((k) => k.trim()).filter((k) => k !== '');
+  for (const k of apiKeys) if (k.length < 5) fail('apiKeys', `API key "${k}" is shorter than 5 characters; MultiSafepay's clients refuse such keys`);
+
+  let countries = DEFAULT_SOFORT_RULES.countries;
+  if (opts.countries) {
+    countries = opts.countries.map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+    for (const c of countries) if (!/^[A-Z]{2}$/.test(c)) fail('countries', `"${c}" is not a two-letter country code (ISO 3166-1 alpha-2)`);
+    if (countries.length === 0) fail('countries', 'name at least one country, e.g. DE,AT');
+  }
+
+  let startTime: number | null = null;
+  if (opts.startTime !== undefined && opts.startTime !== '') {
+    startTime = typeof opts.startTime === 'number' ? opts.startTime : Date.parse(opts.startTime);
+    if (!Number.isFinite(startTime)) fail('startTime', `"${String(opts.startTime)}" is not an ISO 8601 time such as 2026-01-01T00:00:00Z`);
+  }
+
+  let publicUrl: string | null = null;
+  if (opts.publicUrl) {
+    try {
+      const u = new URL(opts.publicUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      publicUrl = opts.publicUrl.replace(/\/+$/, '');
+    } catch {
+      fail('publicUrl', `"${opts.publicUrl}" is not an http(s) URL such as http://localhost:8080`);
+    }
+  }
+
+  const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) fail('bodyLimit', 'must be a whole number of bytes, at least 1024');
+
+  const rules: SofortRules = Object.freeze({ ...DEFAULT_SOFORT_RULES, ...opts.rules, countries: Object.freeze([...(opts.rules?.countries ?? countries)]) });
+  for (const [k, v] of Object.entries(rules)) {
+    if (k !== 'countries' && k !== 'currencies' && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) fail(`rules.${k}`, 'must be a number of zero or more');
+  }
+
+  return Object.freeze({
+    host: opts.host ?? '127.0.0.1',
+    port,
+    apiKeys: Object.freeze(apiKeys),
+    rules,
+    timeScale,
+    manualClock: opts.manualClock ?? false,
+    startTime,
+    seed: opts.seed ?? null,
+    publicUrl,
+    bodyLimit,
+    logger: opts.logger ?? false,
+    realTime: opts.realTime ?? null,
+  });
+}

@@ -1,0 +1,336 @@
+/**
+ * The engine: orders, their one `transition()`, the store, the clocks and the jobs.
+ * The four doors (MultiSafepay API, payment pages, control plane, clock) call into it;
+ * none of them edits an order. Listeners (webhooks, dashboard) subscribe to its events.
+ */
+import { ApiError } from '../domain/errors.js';
+import type { CreateOrderInput } from '../domain/create-order.js';
+import type { Cause, OrderRecord } from '../domain/order.js';
+import { orderIdKey, orderKey } from '../domain/order.js';
+import type { SofortRules } from '../domain/sofort-rules.js';
+import { isSupportedCountry } from '../domain/sofort-rules.js';
+import { isPaid } from '../domain/statuses.js';
+import type { Action, TransitionEvent, TransitionResult } from '../domain/transitions.js';
+import { applyTransition } from '../domain/transitions.js';
+import type { ClockState, RealTime } from './clock.js';
+import { SandboxClock, systemRealTime } from './clock.js';
+import type { IdGenerator } from './ids.js';
+import type { JobRecord } from './jobs.js';
+import { JobScheduler } from './jobs.js';
+import type { Collection, Store } from './store.js';
+
+export interface OrderCreatedEvent {
+  type: 'order_created';
+  site: string;
+  order_id: string | number;
+  transaction_id: number;
+  cause: Cause;
+  at: number;
+  notify: false;
+}
+
+export type EngineEvent = TransitionEvent | OrderCreatedEvent;
+export type EngineListener = (event: EngineEvent, order: OrderRecord) => void;
+
+export interface EngineOptions {
+  store: Store;
+  ids: IdGenerator;
+  rules: SofortRules;
+  /** Initial state of the sandbox-wide clock. */
+  clock?: Partial<ClockState>;
+  realTime?: RealTime;
+}
+
+export interface OrderFilter {
+  status?: string;
+  financial_status?: string;
+  q?: string;
+  limit?: number;
+}
+
+export class Engine {
+  readonly store: Store;
+  readonly ids: IdGenerator;
+  readonly rules: SofortRules;
+  readonly jobs: JobScheduler;
+  readonly realTime: RealTime;
+  private readonly globalClock: SandboxClock;
+  private readonly siteClocks = new Map<string, SandboxClock>();
+  private readonly orders: Collection<OrderRecord>;
+  /** order_id -> transaction_id of its latest attempt. */
+  private readonly byOrderId: Collection<number>;
+  /** session_id -> order key (sessions are global: the payment page URL carries no API key). */
+  private readonly bySession: Collection<string>;
+  private readonly listeners = new Set<EngineListener>();
+
+  constructor(opts: EngineOptions) {
+    this.store = opts.store;
+    this.ids = opts.ids;
+    this.rules = opts.rules;
+    this.realTime = opts.realTime ?? systemRealTime;
+    this.globalClock = new SandboxClock('global', this.realTime, opts.clock);
+    this.orders = this.store.collection<OrderRecord>('orders');
+    this.byOrderId = this.store.collection<number>('order-ids');
+    this.bySession = this.store.collection<string>('sessions');
+    this.jobs = new JobScheduler(this.store, (site) => this.clockFor(site));
+    this.jobs.handle('expire', (job) => this.runTimed(job, { kind: 'expire' }));
+    this.jobs.handle('clear', (job) => this.runTimed(job, { kind: 'clear' }));
+  }
+
+  // ---- clocks -------------------------------------------------------------------------
+
+  get clock(): SandboxClock {
+    return this.globalClock;
+  }
+
+  /** The clock a site's orders live on: its own if it has one, else the sandbox clock. */
+  clockFor(site: string): SandboxClock {
+    return this.siteClocks.get(site) ?? this.globalClock;
+  }
+
+  hasOwnClock(site: string): boolean {
+    return this.siteClocks.has(site);
+  }
+
+  siteClockNames(): string[] {
+    return [...this.siteClocks.keys()];
+  }
+
+  /** Give a site a clock of its own (starting where the sandbox clock is, unless told). */
+  createSiteClock(site: string, state: Partial<ClockState> = {}): SandboxClock {
+    const existing = this.siteClocks.get(site);
+    if (existing) return existing;
+    this.jobs.disarm(site, this.globalClock);
+    const clock = new SandboxClock(site, this.realTime, { ...this.globalClock.state(), ...state });
+    this.siteClocks.set(site, clock);
+    this.jobs.rearm((j) => j.site === site);
+    return clock;
+  }
+
+  /** Drop a site's own clock: its jobs go back to the sandbox clock. */
+  removeSiteClock(site: string): boolean {
+    const clock = this.siteClocks.get(site);
+    if (!clock) return false;
+    this.jobs.disarm(site, clock);
+    clock.close();
+    this.siteClocks.delete(site);
+    this.jobs.rearm((j) => j.site === site);
+    return true;
+  }
+
+  now(site: string): number {
+    return this.clockFor(site).now();
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  onEvent(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EngineEvent, order: OrderRecord): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, order);
+      } catch (err) {
+        console.error('sofort-sandbox: event listener failed', err);
+      }
+    }
+  }
+
+  // ---- orders -------------------------------------------------------------------------
+
+  /**
+   * Create an order (or a new attempt for an order_id not yet paid: plugins retry a payment
+   * with the same order number). An order_id whose latest attempt was paid is refused (1006).
+   */
+  createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario'>> = {}, cause: Cause = 'api'): OrderRecord {
+    const now = this.now(site);
+    const previousTx = this.byOrderId.get(orderIdKey(site, input.order_id));
+    if (previousTx !== undefined) {
+      const prev = this.orders.get(orderKey(site, previousTx));
+      if (prev && isPaid(prev.status)) {
+        throw new ApiError('INVALID_ORDER_ID', `order_id ${String(input.order_id)} was already used for a paid order on this site; use a new order_id`);
+      }
+    }
+    let transactionId = this.ids.transactionId();
+    while (this.orders.has(orderKey(site, transactionId))) transactionId = this.ids.transactionId();
+    let sessionId = this.ids.sessionId();
+    while (this.bySession.has(sessionId)) sessionId = this.ids.sessionId();
+
+    // A Sofort transaction lives one day; a gateway-less link lives its own lifetime until the shopper picks Sofort.
+    const linkLifetime = input.link_lifetime_ms ?? this.rules.defaultLinkLifetimeMs;
+    const isSofortNow = input.gateway !== null;
+    const lifetime = isSofortNow ? Math.min(linkLifetime, this.rules.transactionLifetimeMs) : linkLifetime;
+
+    const order: OrderRecord = {
+      site,
+      order_id: input.order_id,
+      transaction_id: transactionId,
+      session_id: sessionId,
+      type: input.type,
+      gateway: input.gateway,
+      status: 'initialized',
+      financial_status: 'initialized',
+      amount: input.amount,
+      currency: input.currency,
+      amount_refunded: 0,
+      description: input.description,
+      items: input.items,
+      var1: input.var1,
+      var2: input.var2,
+      var3: input.var3,
+      custom_info: input.custom_info,
+      customer: input.customer,
+      delivery: input.delivery,
+      payment_options: input.payment_options,
+      second_chance: input.second_chance,
+      recurring_model: input.recurring_model,
+      recurring_id: input.recurring_id,
+      bank: null,
+      external_transaction_id: null,
+      reason: '',
+      reason_code: '',
+      shipping: null,
+      invoice: null,
+      refunds: [],
+      created: now,
+      modified: now,
+      completed: null,
+      expires_at: now + lifetime,
+      clears_at: null,
+      exclude_order: false,
+      scenario: extra.scenario ?? null,
+      timeline: [
+        {
+          at: now,
+          cause,
+          action: 'create',
+          from: { status: 'initialized', financial_status: 'initialized' },
+          to: { status: 'initialized', financial_status: 'initialized' },
+        },
+      ],
+      plugin: input.plugin,
+    };
+    this.store.transaction(() => {
+      this.orders.set(orderKey(site, transactionId), order);
+      this.byOrderId.set(orderIdKey(site, input.order_id), transactionId);
+      this.bySession.set(sessionId, orderKey(site, transactionId));
+      this.syncTimers(order);
+    });
+    this.emit({ type: 'order_created', site, order_id: order.order_id, transaction_id: transactionId, cause, at: now, notify: false }, order);
+    return order;
+  }
+
+  /** Look an order up as MultiSafepay does: by order_id first, then by PSP id (transaction_id). */
+  findOrder(site: string, id: string): OrderRecord | undefined {
+    const tx = this.byOrderId.get(orderIdKey(site, id));
+    if (tx !== undefined) return this.orders.get(orderKey(site, tx));
+    if (/^\d{1,16}$/.test(id)) return this.orders.get(orderKey(site, Number(id)));
+    return undefined;
+  }
+
+  getOrder(site: string, transactionId: number): OrderRecord | undefined {
+    return this.orders.get(orderKey(site, transactionId));
+  }
+
+  findBySession(sessionId: string): OrderRecord | undefined {
+    const key = this.bySession.get(sessionId);
+    return key === undefined ? undefined : this.orders.get(key);
+  }
+
+  /** Orders of one site (or all), newest first. */
+  listOrders(site: string | null, filter: OrderFilter = {}): OrderRecord[] {
+    const out: OrderRecord[] = [];
+    const q = filter.q?.toLowerCase();
+    for (const o of this.orders.values()) {
+      if (site !== null && o.site !== site) continue;
+      if (filter.status && o.status !== filter.status) continue;
+      if (filter.financial_status && o.financial_status !== filter.financial_status) continue;
+      if (q && !`${String(o.order_id)} ${o.transaction_id} ${o.description} ${o.customer.email ?? ''}`.toLowerCase().includes(q)) continue;
+      out.push(o);
+    }
+    out.sort((a, b) => b.created - a.created || b.transaction_id - a.transaction_id);
+    return filter.limit ? out.slice(0, filter.limit) : out;
+  }
+
+  countOrders(): number {
+    return this.orders.size;
+  }
+
+  /**
+   * The one place an order changes. Applies the state machine, stores the result, keeps
+   * the order's timers (expiry, uncleared completion) in step, and emits the events.
+   */
+  transition(site: string, transactionId: number, action: Action, cause: Cause, note?: string): TransitionResult {
+    const key = orderKey(site, transactionId);
+    const order = this.orders.get(key);
+    if (!order) throw new ApiError('INVALID_ORDER_ID', `no order with transaction_id ${transactionId} on this site`);
+    if (action.kind === 'select_gateway' && order.customer.country && !isSupportedCountry(this.rules, order.customer.country)) {
+      throw new ApiError('DECLINED', `Sofort is not available in customer.country ${order.customer.country}; supported: ${this.rules.countries.join(', ')}`);
+    }
+    const result = applyTransition(order, action, { now: this.now(site), rules: this.rules, cause, ...(note ? { note } : {}) });
+    if (result.order === order) return result;
+    this.store.transaction(() => {
+      this.orders.set(key, result.order);
+      if (isPaid(result.order.status)) this.byOrderId.set(orderIdKey(site, order.order_id), transactionId);
+      this.syncTimers(result.order);
+    });
+    for (const e of result.events) this.emit(e, result.order);
+    return result;
+  }
+
+  /** Keep the expire/clear jobs in step with the order's `expires_at` and `clears_at`. */
+  private syncTimers(order: OrderRecord): void {
+    const pairs: Array<['expire' | 'clear', number | null]> = [
+      ['expire', order.expires_at],
+      ['clear', order.clears_at],
+    ];
+    for (const [kind, due] of pairs) {
+      const id = `${kind}:${order.site}:${order.transaction_id}`;
+      const existing = this.jobs.get(id);
+      if (due === null) {
+        if (existing) this.jobs.cancel(id);
+      } else if (!existing || existing.due !== due) {
+        this.jobs.schedule({ id, site: order.site, kind, due, data: { transaction_id: order.transaction_id } });
+      }
+    }
+  }
+
+  /** A timer fired: apply its transition unless the order moved on meanwhile. */
+  private runTimed(job: JobRecord, action: Action): void {
+    const tx = job.data.transaction_id as number;
+    const order = this.getOrder(job.site, tx);
+    if (!order) return;
+    try {
+      this.transition(job.site, tx, action, 'clock');
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      // The order was paid, cancelled or expired some other way first: nothing to do.
+    }
+  }
+
+  // ---- housekeeping -------------------------------------------------------------------
+
+  /** Forget every order and job of one site (or of all sites). */
+  reset(site: string | null): number {
+    let removed = 0;
+    this.store.transaction(() => {
+      for (const [key, o] of [...this.orders.entries()]) {
+        if (site !== null && o.site !== site) continue;
+        this.orders.delete(key);
+        this.bySession.delete(o.session_id);
+        this.byOrderId.delete(orderIdKey(o.site, o.order_id));
+        removed++;
+      }
+      for (const j of this.jobs.list((j) => site === null || j.site === site)) this.jobs.cancel(j.id);
+    });
+    return removed;
+  }
+
+  close(): void {
+    this.globalClock.close();
+    for (const c of this.siteClocks.values()) c.close();
+  }
+}

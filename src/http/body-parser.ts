@@ -1,0 +1,41 @@
+/**
+ * One lenient body parser for every content type, because real MultiSafepay clients send:
+ * `application/json; charset=UTF-8;` (Node wrapper, trailing semicolon), JSON with
+ * `Content-Type: application/x-www-form-urlencoded` (Java client), `Content-Type:
+ * application/json` with an empty body (PHP SDK on GET/DELETE). Browser forms of the
+ * payment pages send real urlencoded bodies, which are parsed as such.
+ */
+import { parse as parseQuery } from 'node:querystring';
+import type { FastifyInstance } from 'fastify';
+
+export class BodyParseError extends Error {
+  readonly statusCode = 400;
+  readonly code = 'SANDBOX_BAD_BODY';
+}
+
+/** JSON.parse that refuses prototype poisoning keys rather than silently keeping them. */
+function parseJson(text: string): unknown {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__' || key === 'constructor') return undefined;
+    return value;
+  });
+}
+
+export function installBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    const ct = String(req.headers['content-type'] ?? '').toLowerCase();
+    const looksJson = text.startsWith('{') || text.startsWith('[');
+    if (ct.startsWith('application/x-www-form-urlencoded') && !looksJson) {
+      return done(null, { ...parseQuery(text) });
+    }
+    try {
+      done(null, parseJson(text));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      done(new BodyParseError(`the request body is not valid JSON (${reason}); send a JSON object`), undefined);
+    }
+  });
+}

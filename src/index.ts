@@ -1,0 +1,39 @@
+/**
+ * The programmatic front door: startSandbox() for test suites, buildApp() for `inject`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SandboxOptions } from './config.js';
+import { buildApp } from './app.js';
+
+export { buildApp } from './app.js';
+export type { SandboxOptions, SandboxConfig } from './config.js';
+export { ConfigError, resolveConfig } from './config.js';
+export { ERROR_CATALOGUE, ApiError } from './domain/errors.js';
+export type { OrderRecord } from './domain/order.js';
+
+export interface RunningSandbox {
+  /** Origin, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** MultiSafepay API base, e.g. http://127.0.0.1:41234/v1/json/ (what clients call BaseUrl.TEST). */
+  readonly apiUrl: string;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Start a sandbox listening on `host:port` (default 127.0.0.1, a port the OS picks). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const app = await buildApp(options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (options.port ?? 0);
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    apiUrl: `${url}/v1/json/`,
+    app,
+    close: () => (closed ??= app.close()),
+  };
+}
