@@ -11,6 +11,9 @@ import { createContext } from './context.js';
 import { apiPlugin } from './api/plugin.js';
 import { installBodyParser } from './http/body-parser.js';
 import { pagesPlugin } from './pages/plugin.js';
+import { controlPlugin } from './control/plugin.js';
+import type { ControlExtension } from './control/plugin.js';
+import type { ApiRouteRegistrar } from './api/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,7 +44,12 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
 
   app.get('/health', async () => ({ status: 'ok', orders: ctx.engine.countOrders(), clock: new Date(ctx.engine.clock.now()).toISOString() }));
 
-  await app.register(apiPlugin, { prefix: '/v1/json', ctx });
+  // Feature modules plug in here: MultiSafepay API routes and control-plane routes.
+  const apiRoutes: ApiRouteRegistrar[] = [];
+  const controlExtensions: ControlExtension[] = [];
+
+  await app.register(apiPlugin, { prefix: '/v1/json', ctx, extraRoutes: apiRoutes });
+  await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });
   await app.register(pagesPlugin, { ctx });
 
   app.addHook('onClose', async () => {
