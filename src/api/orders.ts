@@ -16,8 +16,9 @@ export function orderOf(ctx: SandboxContext, site: string, id: string): OrderRec
   return order;
 }
 
+/** Fastify has already percent-decoded the path parameter (PHP's client rawurlencodes ids). */
 function idParam(req: FastifyRequest): string {
-  return decodeURIComponent((req.params as { id: string }).id);
+  return (req.params as { id: string }).id;
 }
 
 /** What create-order answers: the short redirect shape, or the full order for direct. */
