@@ -1,0 +1,250 @@
+/**
+ * API benchmark (issue 2): create-order and get-order throughput and p99 latency of the
+ * built sandbox beside a bare Fastify route answering a JSON body of the same size, in the
+ * same run on the same machine; time from process start to the first answered /health;
+ * memory after 100,000 orders.
+ *
+ * Knobs (environment): BENCH_DURATION seconds per measurement (default 10), BENCH_ROUNDS
+ * alternating rounds per pair (default 2), BENCH_CONNECTIONS (default 10), BENCH_ORDERS
+ * (default 100000), BENCH_STARTS start-up samples (default 9).
+ */
+import autocannon from 'autocannon';
+import type { Result } from 'autocannon';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLI, ROOT, ensureBuilt, median, runNode, spawnServer } from './helpers/processes.js';
+import type { Server } from './helpers/processes.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
+const STARTS = Number(process.env.BENCH_STARTS ?? 9);
+const API_KEY = 'bench-api-key-0001';
+
+const TARGET_RATIO = 0.5;
+const TARGET_START_MS = 400;
+const TARGET_RSS_MB = 300;
+
+/** The create-order body the benchmark sends (a fresh order_id per request). */
+function orderBody(orderId: string): string {
+  return JSON.stringify({
+    type: 'redirect',
+    gateway: 'DIRECTBANK',
+    order_id: orderId,
+    currency: 'EUR',
+    amount: 1000,
+    description: 'Benchmark order',
+    payment_options: {
+      notification_url: 'https://shop.example/webhook',
+      redirect_url: 'https://shop.example/success',
+      cancel_url: 'https://shop.example/cancel',
+    },
+    customer: { locale: 'de_DE', country: 'DE', email: 'shopper@example.com' },
+  });
+}
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const verdict = (ok: boolean): string => (ok ? 'target met' : 'TARGET MISSED');
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+}
+
+// ---- start-up -----------------------------------------------------------------------------
+
+async function timeToHealth(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  const server = await spawnServer(args);
+  try {
+    for (;;) {
+      const res = await fetch(`${server.url}/health`).catch(() => null);
+      if (res?.ok) {
+        await res.arrayBuffer();
+        return performance.now() - t0;
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function startup(): Promise<void> {
+  // For scale: the same measurement for a Node http server that does nothing.
+  const bareNode = [
+    '-e',
+    "require('http').createServer((q,s)=>s.end('ok')).listen(0,'127.0.0.1',function(){console.log('listening on http://127.0.0.1:'+this.address().port)})",
+  ];
+  const sandbox: number[] = [];
+  const node: number[] = [];
+  await timeToHealth([CLI, '--port', '0']); // warm the file cache
+  for (let i = 0; i < STARTS; i++) {
+    sandbox.push(await timeToHealth([CLI, '--port', '0']));
+    node.push(await timeToHealth(bareNode));
+  }
+  const fmt = (xs: number[]): string[] => [median(xs).toFixed(0), Math.min(...xs).toFixed(0), Math.max(...xs).toFixed(0)];
+  console.log(`\nStart-up: spawn of the process to the first answered GET /health (${STARTS} runs, ms)`);
+  table([
+    ['process', 'median', 'min', 'max'],
+    ['node dist/src/cli.js --port 0', ...fmt(sandbox)],
+    ['bare node:http server (for scale)', ...fmt(node)],
+  ]);
+  console.log(`start-up median ${median(sandbox).toFixed(0)} ms vs target < ${TARGET_START_MS} ms: ${verdict(median(sandbox) < TARGET_START_MS)}`);
+}
+
+// ---- throughput ---------------------------------------------------------------------------
+
+interface Target {
+  name: string;
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** Body per request (create-order needs a fresh order_id each time). */
+  body?: () => string;
+}
+
+function cannon(t: Target, seconds: number): Promise<Result> {
+  return autocannon({
+    url: t.url,
+    method: t.method,
+    headers: t.headers,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    ...(t.body ? { requests: [{ setupRequest: (req) => ({ ...req, body: t.body!() }) }] } : {}),
+  });
+}
+
+interface Tally {
+  requests: number;
+  seconds: number;
+  p99: number[];
+  non2xx: number;
+  errors: number;
+}
+
+async function pair(label: string, bare: Target, sandbox: Target): Promise<{ bare: Tally; sandbox: Tally }> {
+  const tallies = { bare: { requests: 0, seconds: 0, p99: [] as number[], non2xx: 0, errors: 0 }, sandbox: { requests: 0, seconds: 0, p99: [] as number[], non2xx: 0, errors: 0 } };
+  // Warm both up (JIT), then alternate so that noise from other work on the machine falls on both.
+  await cannon(bare, 3);
+  await cannon(sandbox, 3);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [key, t] of [['bare', bare], ['sandbox', sandbox]] as const) {
+      const res = await cannon(t, DURATION);
+      const tally = tallies[key];
+      tally.requests += res.requests.total;
+      tally.seconds += res.duration;
+      tally.p99.push(res.latency.p99);
+      tally.non2xx += res.non2xx;
+      tally.errors += res.errors + res.timeouts;
+    }
+  }
+  const rps = (x: Tally): number => x.requests / x.seconds;
+  console.log(`\n${label}: ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s each, alternating`);
+  table([
+    ['server', 'req/s', 'p99 ms', 'non-2xx', 'errors'],
+    [bare.name, rps(tallies.bare).toFixed(0), median(tallies.bare.p99).toFixed(1), String(tallies.bare.non2xx), String(tallies.bare.errors)],
+    [sandbox.name, rps(tallies.sandbox).toFixed(0), median(tallies.sandbox.p99).toFixed(1), String(tallies.sandbox.non2xx), String(tallies.sandbox.errors)],
+  ]);
+  const ratio = rps(tallies.sandbox) / rps(tallies.bare);
+  console.log(`${label}: sandbox / bare route = ${(ratio * 100).toFixed(0)}%`);
+  return tallies;
+}
+
+async function throughput(): Promise<void> {
+  const sandbox = await spawnServer([CLI, '--port', '0']);
+  let bare: Server | null = null;
+  try {
+    const headers = { 'content-type': 'application/json', api_key: API_KEY, accept: 'application/json' };
+    // One order to read back, and the sizes of both answers, for the bare route to match.
+    const created = await fetch(`${sandbox.url}/v1/json/orders`, { method: 'POST', headers, body: orderBody('bench-get') });
+    const createText = await created.text();
+    if (created.status !== 200) throw new Error(`create-order answered ${created.status}: ${createText}`);
+    const got = await fetch(`${sandbox.url}/v1/json/orders/bench-get`, { headers });
+    const getText = await got.text();
+    if (got.status !== 200) throw new Error(`get-order answered ${got.status}: ${getText}`);
+    const createBytes = Buffer.byteLength(createText);
+    const getBytes = Buffer.byteLength(getText);
+
+    bare = await spawnServer(['--import', 'tsx', join(ROOT, 'bench', 'helpers', 'bare-server.ts')], {
+      BARE_CREATE_BYTES: String(createBytes),
+      BARE_GET_BYTES: String(getBytes),
+    });
+    const bareCreate = Buffer.byteLength(await (await fetch(`${bare.url}/bare/orders`, { method: 'POST', headers, body: orderBody('x') })).text());
+    const bareGet = Buffer.byteLength(await (await fetch(`${bare.url}/bare/orders/x`)).text());
+    console.log(`\nAnswer sizes: create-order ${createBytes} B (bare ${bareCreate} B), get-order ${getBytes} B (bare ${bareGet} B)`);
+
+    let n = 0;
+    const fresh = (): string => orderBody(`bench-${++n}`);
+    const c = await pair(
+      'create-order (POST /v1/json/orders)',
+      { name: 'bare Fastify POST route', url: `${bare.url}/bare/orders`, method: 'POST', headers, body: fresh },
+      { name: 'sandbox POST /v1/json/orders', url: `${sandbox.url}/v1/json/orders`, method: 'POST', headers, body: fresh },
+    );
+    const g = await pair(
+      'get-order (GET /v1/json/orders/{id})',
+      { name: 'bare Fastify GET route', url: `${bare.url}/bare/orders/bench-get`, method: 'GET', headers },
+      { name: 'sandbox GET /v1/json/orders/{id}', url: `${sandbox.url}/v1/json/orders/bench-get`, method: 'GET', headers },
+    );
+    const ratio = (x: { bare: Tally; sandbox: Tally }): number => x.sandbox.requests / x.sandbox.seconds / (x.bare.requests / x.bare.seconds);
+    console.log(`\ncreate-order at ${(ratio(c) * 100).toFixed(0)}% of the bare route vs target >= ${TARGET_RATIO * 100}%: ${verdict(ratio(c) >= TARGET_RATIO)}`);
+    console.log(`get-order at ${(ratio(g) * 100).toFixed(0)}% of the bare route (no target)`);
+  } finally {
+    await bare?.stop();
+    await sandbox.stop();
+  }
+}
+
+// ---- memory -------------------------------------------------------------------------------
+
+/**
+ * In a fresh process (plain JS, no TypeScript loader, --expose-gc): build the sandbox from
+ * dist/, create ORDERS orders through the API with `inject`, collect garbage, report memory.
+ */
+function memoryScript(orders: number): string {
+  const index = pathToFileURL(join(ROOT, 'dist', 'src', 'index.js')).href;
+  return `
+const { buildApp } = await import(${JSON.stringify(index)});
+const app = await buildApp({ seed: 'bench' });
+await app.ready();
+const headers = { 'content-type': 'application/json', api_key: ${JSON.stringify(API_KEY)}, host: '127.0.0.1:8080' };
+const template = ${JSON.stringify(orderBody('@ID@'))};
+const body = (id) => template.replace('@ID@', id);
+globalThis.gc(); globalThis.gc();
+const before = process.memoryUsage();
+const t0 = performance.now();
+const batch = 100;
+for (let i = 0; i < ${orders}; i += batch) {
+  const rs = await Promise.all(Array.from({ length: Math.min(batch, ${orders} - i) }, (_, j) =>
+    app.inject({ method: 'POST', url: '/v1/json/orders', headers, payload: body('mem-' + (i + j)) })));
+  for (const r of rs) if (r.statusCode !== 200) throw new Error('create-order answered ' + r.statusCode + ': ' + r.body);
+}
+const seconds = (performance.now() - t0) / 1000;
+globalThis.gc(); globalThis.gc();
+const after = process.memoryUsage();
+const health = (await app.inject({ url: '/health' })).json();
+console.log(JSON.stringify({ before, after, seconds, orders: health.orders }));
+await app.close();
+`;
+}
+
+async function memory(): Promise<void> {
+  const out = await runNode(['--expose-gc', '--input-type=module', '-e', memoryScript(ORDERS)]);
+  const r = JSON.parse(out.trim().split('\n').pop()!) as { before: NodeJS.MemoryUsage; after: NodeJS.MemoryUsage; seconds: number; orders: number };
+  console.log(`\nMemory: ${r.orders} orders created through POST /v1/json/orders (inject, in ${r.seconds.toFixed(1)} s), after a full GC`);
+  table([
+    ['', 'rss', 'heap used', 'heap total', 'external'],
+    ['empty sandbox', mb(r.before.rss), mb(r.before.heapUsed), mb(r.before.heapTotal), mb(r.before.external)],
+    [`after ${r.orders} orders`, mb(r.after.rss), mb(r.after.heapUsed), mb(r.after.heapTotal), mb(r.after.external)],
+  ]);
+  console.log(`heap per order: ${((r.after.heapUsed - r.before.heapUsed) / r.orders / 1024).toFixed(2)} KB`);
+  console.log(`RSS ${mb(r.after.rss)} vs target < ${TARGET_RSS_MB} MB: ${verdict(r.after.rss < TARGET_RSS_MB * 2 ** 20)}`);
+}
+
+export default async function apiBench(): Promise<void> {
+  ensureBuilt();
+  await startup();
+  await throughput();
+  await memory();
+}
