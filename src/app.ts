@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxOptions } from './config.js';
 import { resolveConfig } from './config.js';
 import type { SandboxContext } from './context.js';
-import { createContext } from './context.js';
+import { createContext, resumeContext } from './context.js';
 import { apiPlugin } from './api/plugin.js';
 import { installBodyParser } from './http/body-parser.js';
 import { pagesPlugin } from './pages/plugin.js';
@@ -52,6 +52,8 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
   await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });
   await app.register(pagesPlugin, { ctx });
 
+  // Stored timers (after a restart) go back on their clocks once every feature's handlers exist.
+  app.addHook('onReady', async () => resumeContext(ctx));
   app.addHook('onClose', async () => {
     for (const close of [...ctx.closers].reverse()) await close();
     ctx.engine.close();

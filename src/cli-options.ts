@@ -17,6 +17,9 @@ Usage: sofort-sandbox [options]
   --countries <list>  Sofort countries, comma-separated (env COUNTRIES, default AT,BE,DE,IT,ES,CH,PL)
   --seed <s>          seed for ids and seeded faults (env SEED)
   --public-url <url>  base URL for payment_url links (env PUBLIC_URL; default from the Host header)
+  --data-dir <dir>    keep orders, webhooks and clocks in SQLite in <dir>, across restarts
+                      (env DATA_DIR; default: in memory, gone when the process stops)
+  --retention-days <n>  forget orders untouched for n days of sandbox time (env RETENTION_DAYS)
   --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
@@ -50,6 +53,8 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       seed: { type: 'string' },
       'public-url': { type: 'string' },
       log: { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      'retention-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -73,6 +78,10 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   const pub = values['public-url'] ?? env.PUBLIC_URL;
   if (pub) opts.publicUrl = pub;
   if (values.log || env.LOG === '1') opts.logger = true;
+  const dataDir = values['data-dir'] ?? env.DATA_DIR;
+  if (dataDir) opts.dataDir = dataDir;
+  const retention = num('--retention-days', values['retention-days'] ?? env.RETENTION_DAYS);
+  if (retention !== undefined) opts.retentionDays = retention;
   return opts;
 }
 

@@ -34,6 +34,18 @@ export interface SandboxOptions {
   rules?: Partial<SofortRules>;
   /** Real-time source; tests inject a fake one. */
   realTime?: RealTime;
+  /** Control plane (/_sandbox) token: when set, control calls must send it as `x-sandbox-token` or `?token=`. */
+  controlToken?: string;
+  /** Answer control calls from other hosts than loopback (the Docker image sets it). Default false. */
+  controlAllowRemote?: boolean;
+  /** Scenario preset files (JSON) loaded at start; see fixtures/scenarios/. */
+  scenarioFiles?: readonly string[];
+  /** API calls kept in the control plane's request journal (default 500). */
+  journalSize?: number;
+  /** Keep state in SQLite in this directory (survives restarts and kill -9). Default: in memory. */
+  dataDir?: string;
+  /** Forget orders (and their logs) untouched for this many days of sandbox time. Default: keep all. */
+  retentionDays?: number;
 }
 
 export interface SandboxConfig {
@@ -49,6 +61,12 @@ export interface SandboxConfig {
   readonly bodyLimit: number;
   readonly logger: boolean;
   readonly realTime: RealTime | null;
+  readonly controlToken: string | null;
+  readonly controlAllowRemote: boolean;
+  readonly scenarioFiles: readonly string[];
+  readonly journalSize: number;
+  readonly dataDir: string | null;
+  readonly retentionDays: number | null;
 }
 
 export class ConfigError extends Error {
@@ -101,12 +119,31 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) fail('bodyLimit', 'must be a whole number of bytes, at least 1024');
 
+  const dataDir = opts.dataDir === undefined || opts.dataDir === '' ? null : opts.dataDir;
+  if (dataDir !== null && typeof dataDir !== 'string') fail('dataDir', 'must be a directory path, e.g. ./sandbox-data');
+
+  const retentionDays = opts.retentionDays ?? null;
+  if (retentionDays !== null && (typeof retentionDays !== 'number' || !Number.isFinite(retentionDays) || retentionDays <= 0)) {
+    fail('retentionDays', `must be a number of days above 0 (e.g. 30), got ${String(opts.retentionDays)}; leave it out to keep every order`);
+  }
+
   const rules: SofortRules = Object.freeze({ ...DEFAULT_SOFORT_RULES, ...opts.rules, countries: Object.freeze([...(opts.rules?.countries ?? countries)]) });
   for (const [k, v] of Object.entries(rules)) {
     if (k !== 'countries' && k !== 'currencies' && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) fail(`rules.${k}`, 'must be a number of zero or more');
   }
 
+  const controlToken = opts.controlToken === undefined || opts.controlToken === '' ? null : opts.controlToken;
+  if (controlToken !== null && (typeof controlToken !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(controlToken))) {
+    fail('controlToken', 'must be 8 to 256 visible ASCII characters without spaces (it travels in a header)');
+  }
+  const journalSize = opts.journalSize ?? 500;
+  if (!Number.isInteger(journalSize) || journalSize < 1 || journalSize > 100_000) fail('journalSize', 'must be a whole number from 1 to 100000');
+
   return Object.freeze({
+    controlToken,
+    controlAllowRemote: opts.controlAllowRemote ?? false,
+    scenarioFiles: Object.freeze([...(opts.scenarioFiles ?? [])]),
+    journalSize,
     host: opts.host ?? '127.0.0.1',
     port,
     apiKeys: Object.freeze(apiKeys),
@@ -119,5 +156,7 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
     bodyLimit,
     logger: opts.logger ?? false,
     realTime: opts.realTime ?? null,
+    dataDir,
+    retentionDays,
   });
 }

@@ -7,28 +7,56 @@ import { Engine } from './engine/engine.js';
 import { createIds } from './engine/ids.js';
 import type { Store } from './engine/store.js';
 import { MemoryStore } from './engine/store.js';
+import { ControlService } from './control/service.js';
+import { SqliteStore } from './engine/sqlite-store.js';
+import { nextBoot, persistClocks, resumeStoredWork, seedForBoot, storedGlobalClock } from './engine/persistence.js';
+import { startRetention } from './engine/retention.js';
+import { systemRealTime } from './engine/clock.js';
 
 export interface SandboxContext {
   readonly config: SandboxConfig;
   readonly store: Store;
   readonly engine: Engine;
+  /** Control plane state: scenario/failure rules, request journal, reset (src/control/). */
+  readonly control: ControlService;
   /** Things to close when the app closes, last added first. */
   readonly closers: Array<() => void | Promise<void>>;
 }
 
-export function createContext(config: SandboxConfig, store: Store = new MemoryStore()): SandboxContext {
-  const ids = createIds(config.seed ?? undefined);
-  const realTime = config.realTime ?? undefined;
-  const engine = new Engine({
-    store,
-    ids,
-    rules: config.rules,
-    clock: {
-      ...(config.startTime !== null ? { virtual: config.startTime } : {}),
-      scale: config.timeScale,
-      frozen: config.manualClock,
-    },
-    ...(realTime ? { realTime } : {}),
-  });
-  return { config, store, engine, closers: [] };
+/**
+ * Make a sandbox's context. The store is SQLite in `config.dataDir` when set, else in memory
+ * (tests may pass one). A store that ran a sandbox before gives back its clocks; its pending
+ * work comes back in `resumeContext`, once every feature has registered its handlers.
+ */
+export function createContext(config: SandboxConfig, store?: Store): SandboxContext {
+  const own = store === undefined;
+  const st = store ?? (config.dataDir !== null ? new SqliteStore(config.dataDir) : new MemoryStore());
+  try {
+    const boot = nextBoot(st);
+    const ids = createIds(config.seed === null ? undefined : seedForBoot(config.seed, boot));
+    const realTime = config.realTime ?? systemRealTime;
+    const stored = storedGlobalClock(st, realTime.now());
+    const engine = new Engine({
+      store: st,
+      ids,
+      rules: config.rules,
+      clock: stored ?? {
+        ...(config.startTime !== null ? { virtual: config.startTime } : {}),
+        scale: config.timeScale,
+        frozen: config.manualClock,
+      },
+      realTime,
+    });
+    persistClocks(engine, st);
+    return { config, store: st, engine, control: new ControlService(engine, config), closers: [] };
+  } catch (err) {
+    if (own) st.close();
+    throw err;
+  }
+}
+
+/** At app ready: stored site clocks and jobs go back on their clocks; housekeeping starts. */
+export function resumeContext(ctx: SandboxContext): void {
+  resumeStoredWork(ctx.engine, ctx.store, ctx.engine.realTime.now());
+  if (ctx.config.retentionDays !== null) startRetention(ctx.engine, ctx.config.retentionDays);
 }

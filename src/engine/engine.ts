@@ -31,6 +31,10 @@ export interface OrderCreatedEvent {
 
 export type EngineEvent = TransitionEvent | OrderCreatedEvent;
 export type EngineListener = (event: EngineEvent, order: OrderRecord) => void;
+/** A clock changed time or speed (`site` null = the sandbox clock); `state` null = the site's own clock was removed. */
+export type ClockListener = (site: string | null, state: ClockState | null) => void;
+/** Orders the engine forgot (retention): features drop what they keep about them (delivery logs...). */
+export type ForgetListener = (orders: readonly OrderRecord[]) => void;
 
 export interface EngineOptions {
   store: Store;
@@ -62,6 +66,8 @@ export class Engine {
   /** session_id -> order key (sessions are global: the payment page URL carries no API key). */
   private readonly bySession: Collection<string>;
   private readonly listeners = new Set<EngineListener>();
+  private readonly clockListeners = new Set<ClockListener>();
+  private readonly forgetListeners = new Set<ForgetListener>();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -69,6 +75,7 @@ export class Engine {
     this.rules = opts.rules;
     this.realTime = opts.realTime ?? systemRealTime;
     this.globalClock = new SandboxClock('global', this.realTime, opts.clock);
+    this.globalClock.onChange = (state) => this.emitClock(null, state);
     this.orders = this.store.collection<OrderRecord>('orders');
     this.byOrderId = this.store.collection<number>('order-ids');
     this.bySession = this.store.collection<string>('sessions');
@@ -102,8 +109,10 @@ export class Engine {
     if (existing) return existing;
     this.jobs.disarm(site, this.globalClock);
     const clock = new SandboxClock(site, this.realTime, { ...this.globalClock.state(), ...state });
+    clock.onChange = (s) => this.emitClock(site, s);
     this.siteClocks.set(site, clock);
     this.jobs.rearm((j) => j.site === site);
+    this.emitClock(site, clock.state());
     return clock;
   }
 
@@ -115,11 +124,28 @@ export class Engine {
     clock.close();
     this.siteClocks.delete(site);
     this.jobs.rearm((j) => j.site === site);
+    this.emitClock(site, null);
     return true;
   }
 
   now(site: string): number {
     return this.clockFor(site).now();
+  }
+
+  /** Hear of every clock change (persistence, live dashboard). */
+  onClockChange(listener: ClockListener): () => void {
+    this.clockListeners.add(listener);
+    return () => this.clockListeners.delete(listener);
+  }
+
+  private emitClock(site: string | null, state: ClockState | null): void {
+    for (const l of this.clockListeners) {
+      try {
+        l(site, state);
+      } catch (err) {
+        console.error('sofort-sandbox: clock listener failed', err);
+      }
+    }
   }
 
   // ---- events -------------------------------------------------------------------------
@@ -327,6 +353,37 @@ export class Engine {
       for (const j of this.jobs.list((j) => site === null || j.site === site)) this.jobs.cancel(j.id);
     });
     return removed;
+  }
+
+  /** Hear of orders the engine forgets (retention), to drop what a feature keeps about them. */
+  onForget(listener: ForgetListener): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
+  }
+
+  /**
+   * Forget orders for good (retention): the orders, their lookups and their timers, then
+   * the listeners drop their own records, all in one transaction.
+   */
+  forgetOrders(orders: readonly OrderRecord[]): void {
+    if (orders.length === 0) return;
+    this.store.transaction(() => {
+      for (const o of orders) {
+        this.orders.delete(orderKey(o.site, o.transaction_id));
+        if (this.bySession.get(o.session_id) === orderKey(o.site, o.transaction_id)) this.bySession.delete(o.session_id);
+        const idKey = orderIdKey(o.site, o.order_id);
+        if (this.byOrderId.get(idKey) === o.transaction_id) this.byOrderId.delete(idKey);
+        for (const kind of ['expire', 'clear']) this.jobs.cancel(`${kind}:${o.site}:${o.transaction_id}`);
+      }
+      for (const l of this.forgetListeners) {
+        try {
+          // A savepoint each: a failing listener loses its own writes, not the purge.
+          this.store.transaction(() => l(orders));
+        } catch (err) {
+          console.error('sofort-sandbox: forget listener failed', err);
+        }
+      }
+    });
   }
 
   close(): void {

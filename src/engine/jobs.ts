@@ -60,10 +60,8 @@ export class JobScheduler {
 
   /** Put every stored job on its clock: at start (durable store) or after a site's clock changed. */
   rearm(filter: (j: JobRecord) => boolean = () => true): void {
-    for (const job of this.jobs.values()) {
-      if (!filter(job)) continue;
-      this.arm(job);
-    }
+    // In due order: each lands at the end of the clock's sorted queue (cheap for 100k jobs).
+    for (const job of this.list(filter)) this.arm(job);
   }
 
   /** Take a site's jobs off whatever clock holds them (before that site's clock is replaced). */

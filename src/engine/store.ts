@@ -19,20 +19,31 @@ export interface Collection<T> {
 export interface Store {
   readonly kind: string;
   collection<T>(name: string): Collection<T>;
-  /** Run `fn` atomically: a durable store commits all its writes together, before returning. */
+  /**
+   * Run `fn` atomically: a durable store commits all its writes together, before returning.
+   * Re-entrant (a nested call joins the outer one as a savepoint); if `fn` throws, its writes
+   * are undone and the error goes on. `fn` must be synchronous.
+   */
   transaction<R>(fn: () => R): R;
   close(): void;
 }
 
+/** Records how to undo a write while a transaction is open (MemoryStore's rollback). */
+type UndoLog = (map: Map<string, unknown>, key: string) => void;
+
 class MemoryCollection<T> implements Collection<T> {
   private readonly map = new Map<string, T>();
+  constructor(private readonly log: UndoLog) {}
   get(key: string): T | undefined {
     return this.map.get(key);
   }
   set(key: string, value: T): void {
+    this.log(this.map, key);
     this.map.set(key, value);
   }
   delete(key: string): boolean {
+    if (!this.map.has(key)) return false;
+    this.log(this.map, key);
     return this.map.delete(key);
   }
   has(key: string): boolean {
@@ -48,6 +59,7 @@ class MemoryCollection<T> implements Collection<T> {
     return this.map.size;
   }
   clear(): void {
+    for (const key of this.map.keys()) this.log(this.map, key);
     this.map.clear();
   }
 }
@@ -55,16 +67,38 @@ class MemoryCollection<T> implements Collection<T> {
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   private readonly collections = new Map<string, MemoryCollection<unknown>>();
+  /** Open transactions, and the old values of keys they wrote (to undo them on throw). */
+  private depth = 0;
+  private readonly undo: Array<{ map: Map<string, unknown>; key: string; had: boolean; old: unknown }> = [];
+  private readonly log: UndoLog = (map, key) => {
+    if (this.depth > 0) this.undo.push({ map, key, had: map.has(key), old: map.get(key) });
+  };
   collection<T>(name: string): Collection<T> {
     let c = this.collections.get(name);
     if (!c) {
-      c = new MemoryCollection<unknown>();
+      c = new MemoryCollection<unknown>(this.log);
       this.collections.set(name, c);
     }
     return c as Collection<T>;
   }
+  /** Re-entrant; if `fn` throws, its writes are undone (as SqliteStore rolls back), then the error goes on. */
   transaction<R>(fn: () => R): R {
-    return fn();
+    const mark = this.undo.length;
+    this.depth++;
+    try {
+      return fn();
+    } catch (err) {
+      for (let i = this.undo.length - 1; i >= mark; i--) {
+        const u = this.undo[i]!;
+        if (u.had) u.map.set(u.key, u.old);
+        else u.map.delete(u.key);
+      }
+      this.undo.length = mark;
+      throw err;
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.undo.length = 0;
+    }
   }
   close(): void {}
 }

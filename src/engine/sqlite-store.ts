@@ -1,0 +1,242 @@
+/**
+ * The durable store: the same named collections as MemoryStore, kept in one SQLite file
+ * (better-sqlite3, WAL) with every collection also held in memory as a read cache.
+ *
+ * Contract (test/store-contract.test.ts runs it against both stores):
+ * - Every write is committed before `set`/`delete`/`clear`/`transaction` returns. Engine calls
+ *   are synchronous, so a state change is on disk before its HTTP answer goes out.
+ * - `transaction(fn)` is re-entrant: a nested call is a savepoint inside the outer one. If
+ *   `fn` throws, its writes are undone in the file and in the cache, and the error goes on.
+ * - Iteration is in insertion order (rowid order on disk), as with a Map.
+ *
+ * Durability: `synchronous = NORMAL` in WAL mode writes each commit into the WAL before the
+ * call returns, so a killed process (`kill -9`, `docker kill`, OOM) loses nothing it had
+ * answered; only a power cut or kernel crash may lose the last commits. `FULL` (fsync per
+ * commit) also covers that, at the cost measured in bench/durability.bench.ts.
+ *
+ * One process owns a data file at a time (exclusive locking): a second sandbox on the same
+ * directory fails at start with a message instead of corrupting the first one's view.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Collection, Store } from './store.js';
+import { migrate } from './sqlite-schema.js';
+
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export interface SqliteStoreOptions {
+  /** NORMAL (default) survives a killed process; FULL also survives a power cut. */
+  synchronous?: SqliteSynchronous;
+}
+
+export const DATA_FILE = 'sandbox.db';
+
+/** Why a data directory cannot be used, phrased for the person who passed --data-dir. */
+export class DataDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+interface Statements {
+  load: Database.Statement<[string], { key: string; value: string }>;
+  upsert: Database.Statement<[string, string, string]>;
+  remove: Database.Statement<[string, string]>;
+  clear: Database.Statement<[string]>;
+}
+
+/** One undo step: how to put a cached key back the way it was before a write. */
+interface Undo {
+  map: Map<string, unknown>;
+  key: string;
+  had: boolean;
+  old: unknown;
+}
+
+class SqliteCollection<T> implements Collection<T> {
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly name: string,
+    private readonly map: Map<string, T>,
+  ) {}
+
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: T): void {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`collection ${this.name}: value for ${key} is not JSON-serialisable`);
+    this.store.write(this.map as Map<string, unknown>, key, (st) => {
+      st.upsert.run(this.name, key, json);
+      this.map.set(key, value);
+    });
+  }
+
+  delete(key: string): boolean {
+    if (!this.map.has(key)) return false;
+    this.store.write(this.map as Map<string, unknown>, key, (st) => {
+      st.remove.run(this.name, key);
+      this.map.delete(key);
+    });
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  values(): IterableIterator<T> {
+    return this.map.values();
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.map.entries();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  clear(): void {
+    if (this.map.size === 0) return;
+    this.store.transaction(() => {
+      this.store.statements().clear.run(this.name);
+      for (const key of [...this.map.keys()]) this.store.recordUndo(this.map as Map<string, unknown>, key);
+      this.map.clear();
+    });
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly st: Statements;
+  private readonly collections = new Map<string, SqliteCollection<unknown>>();
+  private readonly tx: <R>(fn: () => R) => R;
+  private depth = 0;
+  private readonly undo: Undo[] = [];
+  private closed = false;
+
+  /** Open (creating if needed) the store in `dir`. */
+  constructor(dir: string, opts: SqliteStoreOptions = {}) {
+    this.file = join(dir, DATA_FILE);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new DataDirError(`cannot create the data directory ${dir}: ${(err as Error).message}`);
+    }
+    if (!statSync(dir).isDirectory()) throw new DataDirError(`${dir} is not a directory; pass a directory for the data`);
+    let db: Database.Database;
+    try {
+      db = new Database(this.file, { timeout: 1000 });
+    } catch (err) {
+      throw new DataDirError(`cannot open ${this.file}: ${(err as Error).message}`);
+    }
+    try {
+      // Exclusive before WAL: no shared-memory index, and one process per file.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+      // Keep the WAL from growing without bound between checkpoints on a long run.
+      db.pragma('journal_size_limit = 67108864');
+      migrate(db);
+      // Take the write lock now (exclusive mode keeps it until close), so a second process
+      // fails here, at start, rather than at its first write.
+      db.exec('BEGIN IMMEDIATE; COMMIT');
+    } catch (err) {
+      db.close();
+      const e = err as Error & { code?: string };
+      if (e.code === 'SQLITE_BUSY' || e.code === 'SQLITE_LOCKED') {
+        throw new DataDirError(`${this.file} is in use by another sofort-sandbox process; stop it or use another --data-dir`);
+      }
+      if (e instanceof DataDirError) throw e;
+      throw new DataDirError(`cannot use ${this.file}: ${e.message}`);
+    }
+    this.db = db;
+    this.st = {
+      load: db.prepare('SELECT key, value FROM entries WHERE collection = ? ORDER BY rowid'),
+      upsert: db.prepare('INSERT INTO entries (collection, key, value) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value'),
+      remove: db.prepare('DELETE FROM entries WHERE collection = ? AND key = ?'),
+      clear: db.prepare('DELETE FROM entries WHERE collection = ?'),
+    };
+    // better-sqlite3 turns a nested call into a SAVEPOINT and rolls back on throw.
+    const run = db.transaction((fn: () => unknown) => fn());
+    this.tx = <R>(fn: () => R): R => run(fn) as R;
+  }
+
+  collection<T>(name: string): Collection<T> {
+    let c = this.collections.get(name);
+    if (!c) {
+      const map = new Map<string, unknown>();
+      for (const row of this.st.load.all(name)) map.set(row.key, JSON.parse(row.value));
+      c = new SqliteCollection<unknown>(this, name, map);
+      this.collections.set(name, c);
+    }
+    return c as Collection<T>;
+  }
+
+  /** Names of the collections that hold data on disk (for inspection and tests). */
+  collectionNames(): string[] {
+    return this.db
+      .prepare<[], { collection: string }>('SELECT DISTINCT collection FROM entries ORDER BY collection')
+      .all()
+      .map((r) => r.collection);
+  }
+
+  transaction<R>(fn: () => R): R {
+    this.assertOpen();
+    const mark = this.undo.length;
+    this.depth++;
+    try {
+      return this.tx(fn);
+    } catch (err) {
+      // The file is rolled back (to the savepoint, if nested); put the cache back to match.
+      for (let i = this.undo.length - 1; i >= mark; i--) {
+        const u = this.undo[i]!;
+        if (u.had) u.map.set(u.key, u.old);
+        else u.map.delete(u.key);
+      }
+      this.undo.length = mark;
+      throw err;
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.undo.length = 0;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  /** @internal A write by a collection: in its own transaction unless one is open. */
+  write(map: Map<string, unknown>, key: string, apply: (st: Statements) => void): void {
+    this.assertOpen();
+    if (this.depth > 0) {
+      this.recordUndo(map, key);
+      apply(this.st);
+      return;
+    }
+    // A lone write autocommits: one statement is atomic on its own.
+    apply(this.st);
+  }
+
+  /** @internal */
+  recordUndo(map: Map<string, unknown>, key: string): void {
+    if (this.depth > 0) this.undo.push({ map, key, had: map.has(key), old: map.get(key) });
+  }
+
+  /** @internal */
+  statements(): Statements {
+    return this.st;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the sandbox store is closed');
+  }
+}
