@@ -7,7 +7,9 @@
  * - a frozen (manual) clock resumes exactly where it stood;
  * - a running clock goes on as if the process had never stopped: the downtime passes at
  *   the clock's scale, and work that fell due meanwhile (expiries, webhook retries) runs
- *   at start, as the real platform's would have.
+ *   as soon as the sandbox is back, in due order, stamped with that time (as overdue work
+ *   runs after any outage). Replaying it at its original instants would mean holding the
+ *   start until every overdue webhook had been tried.
  * The stored clock wins over --start-time / --time-scale / --manual-clock, which only set
  * up a new data directory: stored orders must never see time run backwards.
  */
