@@ -14,6 +14,7 @@ import { pagesPlugin } from './pages/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
 import type { ApiRouteRegistrar } from './api/plugin.js';
+import { webhookControl } from './webhooks/control-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +47,7 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
 
   // Feature modules plug in here: MultiSafepay API routes and control-plane routes.
   const apiRoutes: ApiRouteRegistrar[] = [];
-  const controlExtensions: ControlExtension[] = [];
+  const controlExtensions: ControlExtension[] = [webhookControl];
 
   await app.register(apiPlugin, { prefix: '/v1/json', ctx, extraRoutes: apiRoutes });
   await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });

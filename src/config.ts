@@ -6,6 +6,8 @@
 import type { RealTime } from './engine/clock.js';
 import type { SofortRules } from './domain/sofort-rules.js';
 import { DEFAULT_SOFORT_RULES } from './domain/sofort-rules.js';
+import type { WebhookConfig, WebhookOptions } from './webhooks/config.js';
+import { resolveWebhookConfig } from './webhooks/config.js';
 
 export interface SandboxOptions {
   /** Interface to listen on (startSandbox/CLI). Default 127.0.0.1; the Docker image uses 0.0.0.0. */
@@ -46,6 +48,8 @@ export interface SandboxOptions {
   dataDir?: string;
   /** Forget orders (and their logs) untouched for this many days of sandbox time. Default: keep all. */
   retentionDays?: number;
+  /** Notifications: delay, retries, timeout, faults (see src/webhooks/config.ts). */
+  webhooks?: WebhookOptions;
 }
 
 export interface SandboxConfig {
@@ -67,6 +71,7 @@ export interface SandboxConfig {
   readonly journalSize: number;
   readonly dataDir: string | null;
   readonly retentionDays: number | null;
+  readonly webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +163,6 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
     realTime: opts.realTime ?? null,
     dataDir,
     retentionDays,
+    webhooks: resolveWebhookConfig(opts.webhooks, fail),
   });
 }

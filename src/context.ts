@@ -12,6 +12,7 @@ import { SqliteStore } from './engine/sqlite-store.js';
 import { nextBoot, persistClocks, resumeStoredWork, seedForBoot, storedGlobalClock } from './engine/persistence.js';
 import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface SandboxContext {
   readonly config: SandboxConfig;
@@ -19,6 +20,8 @@ export interface SandboxContext {
   readonly engine: Engine;
   /** Control plane state: scenario/failure rules, request journal, reset (src/control/). */
   readonly control: ControlService;
+  /** Notifications to merchants' notification_url: queue, retries, faults, delivery log (src/webhooks/). */
+  readonly webhooks: WebhookDispatcher;
   /** Things to close when the app closes, last added first. */
   readonly closers: Array<() => void | Promise<void>>;
 }
@@ -48,7 +51,12 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
       realTime,
     });
     persistClocks(engine, st);
-    return { config, store: st, engine, control: new ControlService(engine, config), closers: [] };
+    const control = new ControlService(engine, config);
+    const webhooks = new WebhookDispatcher(engine, config.webhooks);
+    control.setWebhookAckSource(webhooks.ackSource());
+    control.onReset((site) => void webhooks.reset(site));
+    engine.onForget((orders) => void webhooks.forget(orders));
+    return { config, store: st, engine, control, webhooks, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();
     throw err;

@@ -1,0 +1,141 @@
+/**
+ * One HTTP request to a receiver, with a real-time deadline (a network timeout is real
+ * time, not sandbox time). Never throws: every outcome (status, refused, reset, timeout,
+ * bad URL) comes back as a result the delivery log can record.
+ *
+ * node:http rather than fetch: header names go out exactly as written (`Auth`), any bytes
+ * can be sent (the malformed-body fault), and the dispatcher owns its connection pool.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { ReceivedBody } from './ack.js';
+
+export interface OutgoingRequest {
+  method: 'POST' | 'GET';
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+  timeoutMs: number;
+}
+
+export interface SendResult {
+  status: number | null;
+  /** First `keepBytes` of the response body, for the log. */
+  body: string;
+  /** Whether the response body was longer than what the log keeps. */
+  truncated: boolean;
+  /** Start and end of the body, for the acknowledgement rule. */
+  received: ReceivedBody;
+  durationMs: number;
+  error: string | null;
+}
+
+const TAIL_BYTES = 256;
+
+export class HttpSender {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 2000 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 2000 });
+  private readonly inFlight = new Set<http.ClientRequest>();
+
+  constructor(private readonly keepBytes = 1024) {}
+
+  send(req: OutgoingRequest): Promise<SendResult> {
+    const started = performance.now();
+    const done = (partial: Partial<SendResult> & { error: string | null }): SendResult => ({
+      status: null,
+      body: '',
+      truncated: false,
+      received: { head: '', tail: '' },
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      ...partial,
+    });
+    let url: URL;
+    try {
+      url = new URL(req.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      return Promise.resolve(done({ error: `notification_url is not an http(s) URL: ${req.url.slice(0, 200)}` }));
+    }
+    const isHttps = url.protocol === 'https:';
+    return new Promise<SendResult>((resolve) => {
+      let settled = false;
+      const finish = (r: SendResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.inFlight.delete(request);
+        resolve(r);
+      };
+      const headers: Record<string, string | number> = { ...req.headers };
+      if (req.body !== null) headers['Content-Length'] = Buffer.byteLength(req.body);
+      const request = (isHttps ? https : http).request(url, { method: req.method, headers, agent: isHttps ? this.httpsAgent : this.httpAgent });
+      this.inFlight.add(request);
+      // The deadline covers the whole exchange (connect, send, response body), not socket idleness.
+      const timer = setTimeout(() => request.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
+      request.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        let total = 0;
+        let tail = Buffer.alloc(0);
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (kept < this.keepBytes + 4) {
+            const part = chunk.subarray(0, this.keepBytes + 4 - kept);
+            chunks.push(part);
+            kept += part.length;
+          }
+          tail = Buffer.concat([tail, chunk]);
+          if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+        });
+        res.on('end', () => {
+          const head = Buffer.concat(chunks);
+          const body = head.subarray(0, this.keepBytes).toString('utf8');
+          finish(
+            done({
+              status: res.statusCode ?? null,
+              body,
+              truncated: total > this.keepBytes,
+              received: { head: head.toString('utf8'), tail: tail.toString('utf8') },
+              error: null,
+            }),
+          );
+        });
+        res.on('error', (err) => finish(done({ status: res.statusCode ?? null, error: describe(err) })));
+      });
+      request.on('error', (err) => finish(done({ error: describe(err) })));
+      request.end(req.body ?? undefined);
+    });
+  }
+
+  /** Abort every request in flight and close pooled connections. Returns how many were aborted. */
+  close(): number {
+    const n = this.inFlight.size;
+    for (const r of this.inFlight) r.destroy(new Error('the sandbox is shutting down'));
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    return n;
+  }
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms (timeout)`);
+    this.name = 'TimeoutError';
+  }
+}
+
+function describe(err: Error & { code?: string }): string {
+  if (err instanceof TimeoutError) return err.message;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (ECONNREFUSED): nothing listens at that address';
+    case 'ECONNRESET':
+      return 'connection reset by the receiver (ECONNRESET)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host not found (${err.code})`;
+    default:
+      return err.code ? `${err.message} (${err.code})` : err.message;
+  }
+}
