@@ -1,17 +1,65 @@
 /**
  * The sandbox control plane under /_sandbox: scenarios, failures, time travel, inspection.
- * Outside /v1/json so a merchant's client never meets it. JSON in and out.
+ * Outside /v1/json so a merchant's client never meets it. JSON in and out; errors are
+ * `{error: {code, message}}` with a 4xx that names what is wrong.
  *
  * Other features add their control routes as extensions (webhook log and resend, refund
- * "Accept", Second Chance outbox) so that this plugin's guard covers them all.
+ * "Accept", Second Chance outbox) so that this plugin's guard and error handling cover
+ * them all. Every route registered here must be described in openapi.ts (a test checks).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
+import { ApiError } from '../domain/errors.js';
+import { ControlError } from './control-error.js';
+import { checkControlAccess } from './guard.js';
+import { buildOpenApi } from './openapi.js';
+import { registerClockRoutes } from './routes-clock.js';
+import { registerInspectRoutes } from './routes-inspect.js';
+import { registerRuleRoutes } from './routes-rules.js';
 
 export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => void | Promise<void>;
 
-export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[] }): Promise<void> {
+/** Anything thrown in a control route as a ControlError (engine refusals become 409 or their 4xx). */
+export function toControlError(err: unknown): ControlError {
+  if (err instanceof ControlError) return err;
+  if (err instanceof ApiError) {
+    const status = err.http === 422 ? 409 : err.http >= 400 && err.http < 500 ? err.http : 500;
+    const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : status >= 500 ? 'internal' : 'bad_request';
+    return new ControlError(status, code, err.message, { error_code: err.code });
+  }
+  const e = err as Partial<FastifyError>;
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ControlError(e.statusCode, e.statusCode === 413 ? 'invalid_body' : 'invalid_body', e.message ?? 'the request could not be read');
+  }
+  if (err instanceof RangeError) return new ControlError(400, 'bad_request', err.message);
+  return new ControlError(500, 'internal', 'the sandbox failed to handle this control call; this is a bug in the sandbox, please report it');
+}
+
+export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[]; prefix?: string }): Promise<void> {
   const { ctx } = opts;
-  // TODO(control plane issue): guard (control token, loopback only), error handler, core routes.
+  const prefix = opts.prefix ?? '/_sandbox';
+
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== 'HEAD') ctx.control.routes.push({ method: m, url: route.url });
+  });
+  app.addHook('onRequest', async (req) => checkControlAccess(req, ctx.config));
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const ce = toControlError(err);
+    if (ce.status >= 500) req.log.error({ err }, 'unexpected error in control route');
+    return reply.code(ce.status).type('application/json; charset=utf-8').send(ce.toBody());
+  });
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const ce = new ControlError(404, 'not_found', `no control endpoint ${req.method} ${path.slice(0, 200)}; GET ${prefix}/openapi.json lists them`);
+    return reply.code(404).send(ce.toBody());
+  });
+
+  app.get('/', async () => ({ name: 'sofort-sandbox control API', openapi: `${prefix}/openapi.json` }));
+  app.get('/openapi.json', async () => buildOpenApi(ctx.control.routes));
+  registerClockRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
+  registerInspectRoutes(app, ctx);
   for (const ext of opts.extensions ?? []) await ext(app, ctx);
 }

@@ -1,0 +1,162 @@
+/**
+ * Hooks on the MultiSafepay API (/v1/json) that belong to the control plane: failure rules
+ * (answer an error, 5xx, add latency, drop the connection, never answer) and the request
+ * journal. Installed on the root instance before the API plugin so they wrap every API
+ * route and the API's 404s; they return at once for every other URL.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readApiKey } from '../api/auth.js';
+import type { SandboxContext } from '../context.js';
+import { ApiError, errorNameByCode } from '../domain/errors.js';
+import type { FailureRule } from './failure-rules.js';
+import type { JournalEntry } from './journal.js';
+import { maskUrl } from './journal.js';
+import type { MatchSubject } from './match.js';
+import { subjectOf } from './match.js';
+
+const PREFIX = '/v1/json';
+
+interface CallState {
+  start: number;
+  failure: FailureRule | null;
+  errorCode: number | null;
+  logged: boolean;
+}
+
+function apiPath(url: string): string | null {
+  const path = url.split('?')[0] ?? '';
+  if (path !== PREFIX && !path.startsWith(`${PREFIX}/`)) return null;
+  return path.slice(PREFIX.length) || '/';
+}
+
+/** The method the API handler acts on (the Java client sends PATCH/DELETE as POST + override). */
+function effectiveMethod(req: FastifyRequest): string {
+  const o = req.headers['x-http-method-override'];
+  return req.method === 'POST' && typeof o === 'string' && o.trim() !== '' ? o.trim().toUpperCase() : req.method;
+}
+
+function idParam(req: FastifyRequest): string | null {
+  const id = (req.params as Record<string, unknown> | undefined)?.id;
+  return typeof id === 'string' ? id : null;
+}
+
+export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void {
+  const { engine, control } = ctx;
+  const real = engine.realTime;
+  // Per-request state, owned by this app (no module state).
+  const calls = new WeakMap<FastifyRequest, CallState>();
+
+  const orderIdOf = (req: FastifyRequest): string | null => {
+    const id = idParam(req);
+    if (id !== null) return id.slice(0, 100);
+    const body = req.body as Record<string, unknown> | undefined;
+    const v = body && typeof body === 'object' ? body.order_id : undefined;
+    return typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 100) : null;
+  };
+
+  const record = (req: FastifyRequest, state: CallState, status: number | null, outcome: JournalEntry['outcome']): void => {
+    if (state.logged) return;
+    state.logged = true;
+    const site = readApiKey(req);
+    control.journal.add({
+      at: new Date(engine.now(site ?? '')).toISOString(),
+      method: req.method,
+      url: maskUrl(req.url).slice(0, 2000),
+      status,
+      outcome,
+      duration_ms: Math.max(0, real.now() - state.start),
+      site,
+      order_id: orderIdOf(req),
+      error_code: state.errorCode,
+      failure: state.failure?.id ?? null,
+    });
+  };
+
+  const subject = (req: FastifyRequest, site: string | null, method: string, path: string): MatchSubject => {
+    if (method === 'POST' && /^\/orders\/?$/.test(path)) return subjectOf(req.body as Record<string, unknown> | undefined);
+    const id = idParam(req);
+    const order = id !== null && site !== null ? engine.findOrder(site, id) : undefined;
+    if (order) return subjectOf(order as unknown as Record<string, unknown>);
+    return { ...subjectOf(null), order_id: id };
+  };
+
+  app.addHook('onRequest', async (req) => {
+    if (apiPath(req.url) === null) return;
+    calls.set(req, { start: real.now(), failure: null, errorCode: null, logged: false });
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const state = calls.get(req);
+    if (!state || control.failures.size === 0) return;
+    const path = apiPath(req.url) ?? '/';
+    const site = readApiKey(req);
+    const method = effectiveMethod(req);
+    const rule = control.failures.pick(site, method, path, () => subject(req, site, method, path));
+    if (!rule) return;
+    state.failure = rule;
+    return applyFailure(req, reply, rule, state);
+  });
+
+  const applyFailure = async (req: FastifyRequest, reply: FastifyReply, rule: FailureRule, state: CallState): Promise<unknown> => {
+    const why = `simulated by sandbox failure rule ${rule.id}`;
+    switch (rule.kind) {
+      case 'error': {
+        const name = errorNameByCode(rule.error_code ?? 1024) ?? 'DECLINED';
+        const err = new ApiError(name, why);
+        state.errorCode = err.code;
+        return reply.code(err.http).type('application/json; charset=utf-8').send(err.toEnvelope());
+      }
+      case 'http': {
+        const status = rule.status ?? 503;
+        if (rule.body === 'html') {
+          return reply.code(status).type('text/html; charset=utf-8').send(`<html><head><title>${status}</title></head><body><h1>${status}</h1><p>${why}</p></body></html>`);
+        }
+        if (rule.body === 'empty') return reply.code(status).send();
+        const err = new ApiError('UNKNOWN', `HTTP ${status} ${why}`, status);
+        state.errorCode = err.code;
+        return reply.code(status).type('application/json; charset=utf-8').send(err.toEnvelope());
+      }
+      case 'latency': {
+        // Real time: latency is what the client's own timers see, not sandbox time.
+        await new Promise<void>((resolve) => real.setTimeout(resolve, rule.latency_ms ?? 0));
+        return undefined;
+      }
+      case 'drop': {
+        if (rule.after) return undefined; // the handler runs; onSend drops the answer.
+        reply.hijack();
+        record(req, state, null, 'dropped');
+        req.raw.socket?.destroy();
+        return reply;
+      }
+      case 'timeout': {
+        // Never answer. The connection stays open until the client gives up or the sandbox closes.
+        reply.hijack();
+        reply.raw.once('close', () => record(req, state, null, 'timeout'));
+        return reply;
+      }
+    }
+  };
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const state = calls.get(req);
+    if (!state) return payload;
+    if (reply.statusCode >= 400 && state.errorCode === null && typeof payload === 'string' && payload.length < 65_536) {
+      try {
+        const code = (JSON.parse(payload) as { error_code?: unknown }).error_code;
+        if (typeof code === 'number') state.errorCode = code;
+      } catch {
+        // Not JSON (an HTML error page): no error_code to note.
+      }
+    }
+    if (state.failure?.kind === 'drop' && state.failure.after) {
+      record(req, state, null, 'dropped');
+      req.raw.socket?.destroy();
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const state = calls.get(req);
+    if (state) record(req, state, reply.statusCode, 'answered');
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Time travel: read the clock, advance it (everything due fires, in order, before the call
+ * answers), freeze, unfreeze, set the scale, and give a site a clock of its own so parallel
+ * suites sharing one sandbox travel in time without disturbing each other.
+ *
+ * A call with an API key acts on that site's clock: its own if it has one, else the
+ * sandbox clock (which every site without its own clock shares).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from '../context.js';
+import { ControlError, badField, bodyObject, onlyFields } from './control-error.js';
+import { parseDuration, parseInstant } from './duration.js';
+import { clockView, siteOf } from './views.js';
+
+function parseScale(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1e7) {
+    throw badField(field, 'must be a number above 0 and at most 10000000 (1 = real time, 3600 = an hour a second)');
+  }
+  return v;
+}
+
+export function registerClockRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  const { engine } = ctx;
+  const clockOf = (site: string | null) => (site === null ? engine.clock : engine.clockFor(site));
+
+  app.get('/clock', async (req) => clockView(engine, siteOf(req, ctx)));
+
+  app.get('/clocks', async () => ({
+    clocks: [clockView(engine, null), ...engine.siteClockNames().map((s) => clockView(engine, s))],
+  }));
+
+  app.post('/clock/advance', async (req) => {
+    const site = siteOf(req, ctx);
+    const body = bodyObject(req.body);
+    onlyFields(body, ['by', 'to'], '');
+    if ((body.by === undefined) === (body.to === undefined)) {
+      throw new ControlError(400, 'bad_request', 'send either "by" (a duration such as "24h") or "to" (an ISO 8601 time), not both and not neither');
+    }
+    const clock = clockOf(site);
+    const from = clock.now();
+    let target: number;
+    if (body.by !== undefined) {
+      target = from + parseDuration(body.by, 'by');
+    } else {
+      target = parseInstant(body.to, 'to');
+      if (target < from) throw badField('to', `${new Date(target).toISOString()} is before the clock's now (${new Date(from).toISOString()}); the clock only moves forward`, 'invalid_time');
+    }
+    const fired = await clock.advanceTo(target);
+    return { ...clockView(engine, site), from: new Date(from).toISOString(), fired };
+  });
+
+  app.post('/clock/freeze', async (req) => {
+    const site = siteOf(req, ctx);
+    clockOf(site).freeze();
+    return clockView(engine, site);
+  });
+
+  app.post('/clock/unfreeze', async (req) => {
+    const site = siteOf(req, ctx);
+    clockOf(site).unfreeze();
+    return clockView(engine, site);
+  });
+
+  app.post('/clock/scale', async (req) => {
+    const site = siteOf(req, ctx);
+    const body = bodyObject(req.body);
+    onlyFields(body, ['scale'], '');
+    clockOf(site).setScale(parseScale(body.scale, 'scale'));
+    return clockView(engine, site);
+  });
+
+  // A site's own clock starts where the sandbox clock is, unless told otherwise.
+  app.post('/clock/own', async (req, reply) => {
+    const site = siteOf(req, ctx, true) as string;
+    const body = bodyObject(req.body);
+    onlyFields(body, ['start', 'scale', 'frozen'], '');
+    if (body.frozen !== undefined && typeof body.frozen !== 'boolean') throw badField('frozen', 'must be true or false');
+    const state = {
+      ...(body.start !== undefined ? { virtual: parseInstant(body.start, 'start') } : {}),
+      ...(body.scale !== undefined ? { scale: parseScale(body.scale, 'scale') } : {}),
+      ...(typeof body.frozen === 'boolean' ? { frozen: body.frozen } : {}),
+    };
+    const existed = engine.hasOwnClock(site);
+    if (existed && Object.keys(state).length > 0) {
+      throw new ControlError(409, 'conflict', 'this site already has its own clock; advance, freeze or scale it, or DELETE /_sandbox/clock/own first');
+    }
+    engine.createSiteClock(site, state);
+    reply.code(existed ? 200 : 201);
+    return clockView(engine, site);
+  });
+
+  app.delete('/clock/own', async (req) => {
+    const site = siteOf(req, ctx, true) as string;
+    const removed = engine.removeSiteClock(site);
+    return { removed, ...clockView(engine, site) };
+  });
+}

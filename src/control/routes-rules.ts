@@ -1,0 +1,92 @@
+/**
+ * Scenario rules, the outcome of one order, and failure rules. A call with an API key makes
+ * rules for that site; without one, rules for every site. Lists show the rules still
+ * pending, in the order they are tried.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { SandboxContext } from '../context.js';
+import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
+import { ApiError } from '../domain/errors.js';
+import { ControlError, bodyObject, onlyFields } from './control-error.js';
+import { parseDuration } from './duration.js';
+import { parseScenario } from './scenario-rules.js';
+import { failureRuleView, findOrder, orderSummary, scenarioRuleView, siteOf } from './views.js';
+
+export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+  const { engine, control } = ctx;
+  const { scenarios, failures } = control;
+
+  app.get('/scenarios', async (req) => ({
+    scenarios: SCENARIOS.map((s) => ({ name: s, label: SCENARIO_LABELS[s].en })),
+    rules: scenarios.list(siteOf(req, ctx)).map(scenarioRuleView),
+  }));
+
+  app.post('/scenarios', async (req, reply) => {
+    const rule = scenarios.add(scenarios.parse(bodyObject(req.body), siteOf(req, ctx)));
+    reply.code(201);
+    return { rule: scenarioRuleView(rule) };
+  });
+
+  app.delete('/scenarios/:id', async (req) => {
+    const id = (req.params as { id: string }).id;
+    const site = siteOf(req, ctx);
+    const rule = scenarios.get(id);
+    if (!rule || (site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no scenario rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/scenarios lists them`);
+    scenarios.remove(id);
+    return { removed: id };
+  });
+
+  // Reset: drop runtime rules (of the site, or all) and restore the presets.
+  app.delete('/scenarios', async (req) => ({ removed: scenarios.reset(siteOf(req, ctx)) }));
+
+  // The outcome of one order: set it, and play it now (delay 0) or after a delay on the site clock.
+  app.post('/orders/:id/scenario', async (req) => {
+    const id = (req.params as { id: string }).id;
+    const site = siteOf(req, ctx);
+    const body = bodyObject(req.body);
+    onlyFields(body, ['scenario', 'delay'], '');
+    const scenario = parseScenario(body.scenario);
+    const delay = body.delay === undefined || body.delay === null ? null : parseDuration(body.delay, 'delay');
+    const order = findOrder(engine, site, id);
+    if (order.status !== 'initialized') {
+      throw new ControlError(409, 'conflict', `order ${id.slice(0, 60)} is already ${order.status}; a scenario can only decide an unpaid (initialized) order. Create a new order.`);
+    }
+    const tx = order.transaction_id;
+    engine.transition(order.site, tx, { kind: 'update', scenario }, 'control', `scenario ${scenario} set by the control plane`);
+    let played = false;
+    if (delay === null) {
+      scenarios.cancelPlay(order.site, tx);
+    } else if (delay === 0) {
+      try {
+        scenarios.play(order.site, tx, 'the control plane at once');
+        played = true;
+      } catch (err) {
+        if (err instanceof ApiError) throw new ControlError(409, 'conflict', err.message);
+        throw err;
+      }
+    } else {
+      scenarios.schedulePlay(order.site, tx, delay);
+    }
+    const now = engine.getOrder(order.site, tx) ?? order;
+    return { played, order: orderSummary(engine, now) };
+  });
+
+  app.get('/failures', async (req) => ({ rules: failures.list(siteOf(req, ctx)).map(failureRuleView) }));
+
+  app.post('/failures', async (req, reply) => {
+    const rule = failures.add(failures.parse(bodyObject(req.body), siteOf(req, ctx)));
+    reply.code(201);
+    return { rule: failureRuleView(rule) };
+  });
+
+  app.delete('/failures/:id', async (req) => {
+    const id = (req.params as { id: string }).id;
+    const site = siteOf(req, ctx);
+    const rule = failures.get(id);
+    if (!rule || (site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no failure rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/failures lists them`);
+    failures.remove(id);
+    return { removed: id };
+  });
+
+  app.delete('/failures', async (req) => ({ removed: failures.reset(siteOf(req, ctx)) }));
+}

@@ -1,0 +1,81 @@
+/**
+ * The control plane's state for one sandbox: scenario and failure rules, the request
+ * journal, the webhook acknowledgement source for long-polls, and reset. Made per app in
+ * createContext (no module state); the HTTP routes in this folder are thin over it.
+ */
+import type { SandboxConfig } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import { FailureRules } from './failure-rules.js';
+import { Journal } from './journal.js';
+import { loadPresets } from './presets.js';
+import { ScenarioRules } from './scenario-rules.js';
+
+/** What a long-poll needs from the webhook dispatcher to wait for an acknowledged notification. */
+export interface WebhookAckSource {
+  /** Has a notification for this order been acknowledged by the merchant's receiver? */
+  isAcknowledged(site: string, orderId: string): boolean;
+  /** Call `listener` after any delivery attempt finishes; returns the unsubscribe function. */
+  onDelivery(listener: (site: string, orderId: string) => void): () => void;
+}
+
+export interface ResetSummary {
+  site: string | null;
+  orders: number;
+  scenario_rules: number;
+  failure_rules: number;
+  journal: number;
+  site_clocks: number;
+}
+
+export type ResetHook = (site: string | null) => void | Promise<void>;
+
+export class ControlService {
+  readonly scenarios: ScenarioRules;
+  readonly failures: FailureRules;
+  readonly journal: Journal;
+  /** Every route the control plugin registered (method + URL), for the OpenAPI check. */
+  readonly routes: Array<{ method: string; url: string }> = [];
+  private readonly resetHooks = new Set<ResetHook>();
+  private ackSource: WebhookAckSource | null = null;
+
+  constructor(
+    readonly engine: Engine,
+    config: SandboxConfig,
+  ) {
+    this.scenarios = new ScenarioRules(engine);
+    this.failures = new FailureRules(engine);
+    this.journal = new Journal(config.journalSize);
+    loadPresets(config.scenarioFiles, this);
+  }
+
+  /** The webhook dispatcher plugs in here so `wait ... webhook=acked` can work. */
+  setWebhookAckSource(source: WebhookAckSource | null): void {
+    this.ackSource = source;
+  }
+
+  get webhookAcks(): WebhookAckSource | null {
+    return this.ackSource;
+  }
+
+  /** Other features forget their per-site state here (tokens, outbox, delivery log) when a site is reset. */
+  onReset(hook: ResetHook): () => void {
+    this.resetHooks.add(hook);
+    return () => this.resetHooks.delete(hook);
+  }
+
+  /** Forget a site (or everything): orders, jobs, rules (presets come back), its own clock, its journal. */
+  async reset(site: string | null): Promise<ResetSummary> {
+    const summary: ResetSummary = {
+      site,
+      orders: this.engine.reset(site),
+      scenario_rules: this.scenarios.reset(site),
+      failure_rules: this.failures.reset(site),
+      journal: this.journal.clear(site),
+      site_clocks: 0,
+    };
+    const clocks = site === null ? this.engine.siteClockNames() : [site];
+    for (const s of clocks) if (this.engine.removeSiteClock(s)) summary.site_clocks++;
+    for (const hook of [...this.resetHooks]) await hook(site);
+    return summary;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Shared pieces of the control routes: which site a call acts on, finding an order, and
+ * the JSON shapes the control API answers with (times as ISO 8601 strings).
+ */
+import type { FastifyRequest } from 'fastify';
+import { readApiKey } from '../api/auth.js';
+import type { SandboxContext } from '../context.js';
+import type { OrderRecord } from '../domain/order.js';
+import type { Engine } from '../engine/engine.js';
+import { ControlError } from './control-error.js';
+import type { ScenarioRule } from './scenario-rules.js';
+import type { FailureRule } from './failure-rules.js';
+import { formatDuration } from './duration.js';
+
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/**
+ * The site a control call names with its API key (same header / query as the API), or
+ * null when it sends none (sandbox-wide). `required` refuses a call without a key.
+ */
+export function siteOf(req: FastifyRequest, ctx: SandboxContext, required = false): string | null {
+  const key = readApiKey(req);
+  if (key === null) {
+    if (required) throw new ControlError(400, 'unknown_site', 'this call acts on one site: send its API key in the api_key header or ?api_key=');
+    return null;
+  }
+  if (key.length < 5 || key.length > 256) throw new ControlError(400, 'unknown_site', `api_key must be 5 to 256 characters long; got ${key.length}`);
+  const keys = ctx.config.apiKeys;
+  if (keys.length > 0 && !keys.includes(key)) {
+    throw new ControlError(400, 'unknown_site', `API key ${key.slice(0, 4)}… is not one of the keys this sandbox was started with (--api-key), so no such site exists`);
+  }
+  return key;
+}
+
+/** An order by order_id or transaction_id; without a site, searched across all sites (must be unique). */
+export function findOrder(engine: Engine, site: string | null, id: string): OrderRecord {
+  if (site !== null) {
+    const o = engine.findOrder(site, id);
+    if (!o) throw new ControlError(404, 'order_not_found', `no order ${id.slice(0, 60)} on this site (looked up by order_id, then transaction_id)`);
+    return o;
+  }
+  const found = findAnySite(engine, id);
+  if (found.length === 0) throw new ControlError(404, 'order_not_found', `no order ${id.slice(0, 60)} on any site (looked up by order_id, then transaction_id)`);
+  if (found.length > 1) {
+    throw new ControlError(409, 'ambiguous_order', `order ${id.slice(0, 60)} exists on ${found.length} sites; send the site's API key (api_key header) to say which`);
+  }
+  return found[0]!;
+}
+
+export function findAnySite(engine: Engine, id: string): OrderRecord[] {
+  const sites = new Set(engine.listOrders(null).map((o) => o.site));
+  const out: OrderRecord[] = [];
+  for (const s of sites) {
+    const o = engine.findOrder(s, id);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unknown> {
+  const play = engine.jobs.get(`scenario_play:${o.site}:${o.transaction_id}`);
+  return {
+    site: o.site,
+    order_id: o.order_id,
+    transaction_id: o.transaction_id,
+    status: o.status,
+    financial_status: o.financial_status,
+    amount: o.amount,
+    currency: o.currency,
+    description: o.description,
+    customer_email: o.customer.email,
+    country: o.customer.country,
+    scenario: o.scenario,
+    scenario_plays_at: play ? iso(play.due) : null,
+    created: iso(o.created),
+    modified: iso(o.modified),
+    expires_at: iso(o.expires_at),
+    clears_at: iso(o.clears_at),
+  };
+}
+
+export function timelineView(o: OrderRecord): Array<Record<string, unknown>> {
+  return o.timeline.map((e) => ({ ...e, at: iso(e.at) }));
+}
+
+export function scenarioRuleView(r: ScenarioRule): Record<string, unknown> {
+  return {
+    id: r.id,
+    site: r.site,
+    scenario: r.scenario,
+    match: r.match,
+    delay: r.delay_ms === null ? null : formatDuration(r.delay_ms),
+    delay_ms: r.delay_ms,
+    remaining: r.remaining,
+    applied: r.applied,
+    source: r.source,
+  };
+}
+
+export function failureRuleView(r: FailureRule): Record<string, unknown> {
+  return {
+    id: r.id,
+    site: r.site,
+    kind: r.kind,
+    on: r.on,
+    match: r.match,
+    ...(r.kind === 'error' ? { code: r.error_code } : {}),
+    ...(r.kind === 'http' ? { status: r.status, body: r.body } : {}),
+    ...(r.kind === 'latency' ? { latency_ms: r.latency_ms } : {}),
+    ...(r.kind === 'drop' ? { after: r.after } : {}),
+    probability: r.probability,
+    remaining: r.remaining,
+    applied: r.applied,
+    source: r.source,
+  };
+}
+
+export function clockView(engine: Engine, site: string | null): Record<string, unknown> {
+  const own = site !== null && engine.hasOwnClock(site);
+  const clock = site === null ? engine.clock : engine.clockFor(site);
+  const jobs = engine.jobs.list((j) => (own ? j.site === site : !engine.hasOwnClock(j.site)));
+  const now = clock.now();
+  return {
+    clock: own ? 'site' : 'sandbox',
+    site: own ? site : null,
+    now: iso(now),
+    now_ms: now,
+    frozen: clock.frozen,
+    scale: clock.scale,
+    pending_jobs: jobs.length,
+    next_job_at: jobs[0] ? iso(jobs[0].due) : null,
+  };
+}
+
+/** A query value as text; arrays (a repeated parameter) take the first. */
+export function queryText(req: FastifyRequest, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown> | undefined)?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' && first !== '' ? first : undefined;
+}
+
+export function queryLimit(req: FastifyRequest, max: number): number | undefined {
+  const v = queryText(req, 'limit');
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ControlError(400, 'bad_request', `limit: must be a whole number from 1 to ${max}`);
+  return Number(v);
+}
