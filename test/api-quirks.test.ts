@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net';
 import t from 'tap';
+import type { InjectOptions } from 'fastify';
 import { API_KEY, api, build, orderBody, start } from './helpers/build.js';
 import { assertOpenApi } from './helpers/openapi.js';
 
@@ -81,7 +82,7 @@ t.test('PHP SDK: ?locale=en_US is ignored, pretty-printed JSON with unescaped sl
 t.test('the API key from the api_key header, ?api_key=, Authorization: Bearer or api-key', async (t) => {
   const app = await build(t);
   await api(app, 'POST', '/orders', orderBody({ order_id: 'key-1' }));
-  const ways: Array<[string, Parameters<typeof app.inject>[0]]> = [
+  const ways: Array<[string, InjectOptions]> = [
     ['api_key header', { method: 'GET', url: '/v1/json/orders/key-1', headers: { api_key: API_KEY } }],
     ['query', { method: 'GET', url: `/v1/json/orders/key-1?api_key=${API_KEY}` }],
     ['Bearer (Python SDK)', { method: 'GET', url: '/v1/json/orders/key-1', headers: { authorization: `Bearer ${API_KEY}` } }],

@@ -29,6 +29,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Test } from 'tap';
 import addFormatsImport from 'ajv-formats';
 import { FIXTURES_DIR } from '../../src/paths.js';
 
@@ -412,17 +413,13 @@ export function validateResponse(method: string, path: string, status: number, b
   return { valid, checkedAgainst: label, documented: true, errors };
 }
 
-interface Assertable {
-  ok(value: unknown, message?: string, extra?: Record<string, unknown>): unknown;
-}
-
 interface InjectLike {
   statusCode: number;
   body: string;
 }
 
 /** tap assertion: the response's JSON body matches the OpenAPI schema for its status. */
-export function assertOpenApi(t: Assertable, method: string, path: string, res: InjectLike, opts: ValidateOptions = {}): ResponseCheck {
+export function assertOpenApi(t: Test, method: string, path: string, res: InjectLike, opts: ValidateOptions = {}): ResponseCheck {
   let body: unknown;
   try {
     body = JSON.parse(res.body);
