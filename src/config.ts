@@ -8,8 +8,11 @@ import type { SofortRules } from './domain/sofort-rules.js';
 import { DEFAULT_SOFORT_RULES } from './domain/sofort-rules.js';
 import type { WebhookConfig, WebhookOptions } from './webhooks/config.js';
 import { resolveWebhookConfig } from './webhooks/config.js';
+import type { AfterPaymentConfig, AfterPaymentOptions } from './after-payment-config.js';
+import { resolveAfterPayment } from './after-payment-config.js';
 
-export interface SandboxOptions {
+/** Refunds, recurring and Second Chance options (refunds, recurring, secondChance, smtp) come from AfterPaymentOptions. */
+export interface SandboxOptions extends AfterPaymentOptions {
   /** Interface to listen on (startSandbox/CLI). Default 127.0.0.1; the Docker image uses 0.0.0.0. */
   host?: string;
   /** Port; 0 lets the OS pick (the default for startSandbox). */
@@ -62,6 +65,7 @@ export interface SandboxConfig {
   readonly startTime: number | null;
   readonly seed: string | number | null;
   readonly publicUrl: string | null;
+  readonly afterPayment: AfterPaymentConfig;
   readonly bodyLimit: number;
   readonly logger: boolean;
   readonly realTime: RealTime | null;
@@ -158,6 +162,7 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
     startTime,
     seed: opts.seed ?? null,
     publicUrl,
+    afterPayment: resolveAfterPayment(opts, fail),
     bodyLimit,
     logger: opts.logger ?? false,
     realTime: opts.realTime ?? null,

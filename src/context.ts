@@ -3,6 +3,8 @@
  * at module level), so two sandboxes in one process never share anything.
  */
 import type { SandboxConfig } from './config.js';
+import type { AfterPaymentServices } from './after-payment.js';
+import { createAfterPayment } from './after-payment.js';
 import { Engine } from './engine/engine.js';
 import { createIds } from './engine/ids.js';
 import type { Store } from './engine/store.js';
@@ -14,7 +16,8 @@ import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
-export interface SandboxContext {
+/** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
+export interface SandboxContext extends AfterPaymentServices {
   readonly config: SandboxConfig;
   readonly store: Store;
   readonly engine: Engine;
@@ -51,12 +54,14 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
       realTime,
     });
     persistClocks(engine, st);
+    // First, so a new recurring token is on the order before other listeners (webhooks) see the payment.
+    const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
     const webhooks = new WebhookDispatcher(engine, config.webhooks);
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
-    return { config, store: st, engine, control, webhooks, closers: [() => webhooks.close().then(() => undefined)] };
+    return { config, store: st, engine, control, webhooks, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();
     throw err;

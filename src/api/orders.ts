@@ -35,7 +35,10 @@ export function registerOrderRoutes(router: ApiRouter, ctx: SandboxContext): voi
   router.route('POST', '/orders', async (req) => {
     const site = requireSite(req, ctx.config);
     const input = readCreateOrder(req.body, ctx.engine.rules);
+    // A token payment (recurring_id) needs a token of that customer; it is charged without the bank pages.
+    ctx.recurring.checkOrder(site, input);
     const order = ctx.engine.createOrder(site, input);
+    ctx.recurring.afterCreate(site, order);
     return ok(createOrderResponse(ctx, req, ctx.engine.getOrder(site, order.transaction_id) ?? order));
   });
 

@@ -1,0 +1,149 @@
+/**
+ * Control routes for what happens after a payment: the test dashboard's refund "Accept"
+ * (settle a reserved refund now) and void, the refund list, recurring tokens, and the
+ * Second Chance outbox. Sites are named by the API key, as on the MultiSafepay API; a call
+ * without a key looks at every site.
+ *
+ *   GET    /_sandbox/refunds[?status=reserved]
+ *   POST   /_sandbox/refunds/:refund_id/accept
+ *   POST   /_sandbox/refunds/:refund_id/void
+ *   POST   /_sandbox/orders/:id/chargeback        (always refused: Sofort has no chargebacks)
+ *   GET    /_sandbox/recurring/tokens[?reference=]
+ *   GET    /_sandbox/second-chance/outbox[?order_id=&status=sent|suppressed]
+ *   DELETE /_sandbox/second-chance/outbox
+ *   GET    /_sandbox/second-chance/pending
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readApiKey } from '../api/auth.js';
+import type { SandboxContext } from '../context.js';
+import { ApiError } from '../domain/errors.js';
+import { mspTime } from '../domain/render.js';
+import type { RefundView } from '../refunds/refund-service.js';
+import { renderToken } from '../recurring/tokens.js';
+import { ControlError } from './control-error.js';
+
+type Handler = (req: FastifyRequest) => unknown;
+
+/** Answer a control error in the control plane's shape, whether or not its plugin handles errors. */
+function wrap(handler: Handler): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  return async (req, reply) => {
+    try {
+      return await handler(req);
+    } catch (err) {
+      if (err instanceof ControlError) return reply.code(err.status).send(err.toBody());
+      if (err instanceof ApiError) {
+        const status = err.code === 1000 || err.code === 1006 ? 404 : 409;
+        return reply.code(status).send({ error: { code: status === 404 ? 'not_found' : 'conflict', message: err.message, error_code: err.code } });
+      }
+      throw err;
+    }
+  };
+}
+
+function query(req: FastifyRequest): Record<string, string | undefined> {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(q)) out[k] = typeof v === 'string' ? v : undefined;
+  return out;
+}
+
+function refundIdOf(req: FastifyRequest): number {
+  const raw = (req.params as { refund_id: string }).refund_id;
+  if (!/^\d{1,16}$/.test(raw)) throw new ControlError(400, 'bad_request', `refund_id: must be the refund's id (a number, refund_id in the refund's answer); got "${raw.slice(0, 40)}"`);
+  return Number(raw);
+}
+
+export function renderRefundView(ctx: SandboxContext, v: RefundView): Record<string, unknown> {
+  const r = v.refund;
+  const settles = ctx.refunds.settlesAt(v.site, r.refund_id);
+  return {
+    refund_id: r.refund_id,
+    order_id: v.order_id,
+    transaction_id: v.transaction_id,
+    refund_order_id: r.refund_order_id,
+    amount: r.amount,
+    currency: r.currency,
+    description: r.description,
+    status: r.status,
+    created: mspTime(r.created),
+    modified: mspTime(r.modified),
+    settles_at: settles === null ? null : new Date(settles).toISOString(),
+  };
+}
+
+export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
+  // Links in reminder emails point at the address the sandbox listens on (unless publicUrl is set).
+  ctx.secondChance.useOrigin(() => {
+    const a = app.server.address();
+    if (!a || typeof a === 'string') return null;
+    const host = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `http://${host}:${a.port}`;
+  });
+
+  /** The refund a control call names: on the caller's site, or on any site without a key. */
+  const refundOf = (req: FastifyRequest): { site: string; view: RefundView } => {
+    const id = refundIdOf(req);
+    const key = readApiKey(req);
+    const view = key !== null ? ctx.refunds.find(key, id) : ctx.refunds.list(null).find((v) => v.refund.refund_id === id);
+    if (!view) throw new ControlError(404, 'not_found', `no refund ${id}${key !== null ? ' on the site of this API key' : ''}; list them with GET /_sandbox/refunds`);
+    return { site: view.site, view };
+  };
+
+  app.get('/refunds', wrap((req) => {
+    const { status } = query(req);
+    if (status !== undefined && !['reserved', 'completed', 'void'].includes(status)) {
+      throw new ControlError(400, 'unknown_status', `status: must be reserved, completed or void; got "${status.slice(0, 30)}"`);
+    }
+    const refunds = ctx.refunds.list(readApiKey(req)).filter((v) => status === undefined || v.refund.status === status);
+    return { refunds: refunds.map((v) => renderRefundView(ctx, v)) };
+  }));
+
+  app.post('/refunds/:refund_id/accept', wrap((req) => {
+    const { site, view } = refundOf(req);
+    if (view.refund.status !== 'reserved') {
+      throw new ControlError(409, 'conflict', `refund ${view.refund.refund_id} is ${view.refund.status}; only a reserved refund can be accepted`);
+    }
+    return { refund: renderRefundView(ctx, ctx.refunds.accept(site, view.refund.refund_id, 'control')) };
+  }));
+
+  app.post('/refunds/:refund_id/void', wrap((req) => {
+    const { site, view } = refundOf(req);
+    if (view.refund.status !== 'reserved') {
+      throw new ControlError(409, 'conflict', `refund ${view.refund.refund_id} is ${view.refund.status}; only a reserved refund can be voided`);
+    }
+    const order = ctx.engine.getOrder(site, view.transaction_id)!;
+    ctx.refunds.void(site, order, view.refund.refund_id, 'control');
+    return { refund: renderRefundView(ctx, ctx.refunds.find(site, view.refund.refund_id)!) };
+  }));
+
+  app.post('/orders/:id/chargeback', wrap(() => {
+    throw new ControlError(409, 'conflict', 'Sofort has no chargebacks: a Sofort payment cannot be charged back, so the sandbox offers none. Test a refund instead (POST /v1/json/orders/{id}/refunds)');
+  }));
+
+  app.get('/recurring/tokens', wrap((req) => {
+    const { reference } = query(req);
+    const tokens = ctx.recurring.all(readApiKey(req)).filter((t) => reference === undefined || t.reference === reference);
+    return { tokens: tokens.map((t) => ({ reference: t.reference, created: new Date(t.created).toISOString(), transaction_id: t.transaction_id, ...renderToken(t) })) };
+  }));
+
+  app.get('/second-chance/outbox', wrap((req) => {
+    const { order_id, status } = query(req);
+    if (status !== undefined && status !== 'sent' && status !== 'suppressed') {
+      throw new ControlError(400, 'unknown_status', `status: must be sent or suppressed; got "${status.slice(0, 30)}"`);
+    }
+    const filter: { order_id?: string; status?: string } = {};
+    if (order_id !== undefined) filter.order_id = order_id;
+    if (status !== undefined) filter.status = status;
+    return { emails: ctx.secondChance.list(readApiKey(req), filter) };
+  }));
+
+  app.delete('/second-chance/outbox', wrap((req) => ({ removed: ctx.secondChance.clear(readApiKey(req)) })));
+
+  app.get('/second-chance/pending', wrap((req) => ({
+    pending: ctx.secondChance.pending(readApiKey(req)).map((j) => ({
+      transaction_id: j.data.transaction_id,
+      reminder: j.data.reminder,
+      due: new Date(j.due).toISOString(),
+    })),
+  })));
+}

@@ -1,0 +1,75 @@
+/**
+ * Reads a refund request (POST /orders/{id}/refunds) as MultiSafepay does, with the quirks
+ * of real clients: amounts as numeric strings (Postman sends "500"), `amount: 0` or no
+ * amount for a full refund, and the .NET client's extra `"type":"refund"`.
+ * Pure: the service decides what the order allows.
+ */
+import { isObject, optionalText, readAmount } from '../domain/create-order.js';
+import { ApiError } from '../domain/errors.js';
+
+export interface RefundRequest {
+  currency: string;
+  /** Cents; null means "everything that is left" (amount 0 or absent). */
+  amount: number | null;
+  description: string | null;
+  refund_order_id: string | null;
+  var1: string | null;
+  var2: string | null;
+  var3: string | null;
+}
+
+function readVar(body: Record<string, unknown>, field: 'var1' | 'var2' | 'var3'): string | null {
+  const v = body[field];
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') throw new ApiError('INVALID_VARIABLE', `${field} must be a string; got ${Array.isArray(v) ? 'an array' : typeof v}`);
+  if (v.length > 500) throw new ApiError('INVALID_VARIABLE', `${field} is ${v.length} characters long; the limit is 500`);
+  return v;
+}
+
+export function readRefundRequest(raw: unknown): RefundRequest {
+  if (!isObject(raw)) {
+    throw new ApiError('MISSING_DATA', 'the request body must be a JSON object such as {"currency":"EUR","amount":500,"description":"Refund"}');
+  }
+  const body = raw;
+  const type = body.type;
+  if (type !== undefined && type !== null && type !== '' && type !== 'refund') {
+    if (type === 'chargeback') {
+      throw new ApiError('CANNOT_REFUND', 'Sofort has no chargebacks: a Sofort payment cannot be charged back, so the sandbox never creates one. Refund the order instead (omit "type" or send "refund")');
+    }
+    throw new ApiError('MISSING_DATA', `type ${JSON.stringify(type).slice(0, 30)} is not a refund type; omit it or send "refund"`);
+  }
+  if (body.checkout_data !== undefined && body.checkout_data !== null) {
+    throw new ApiError('CANNOT_REFUND', 'refunds by cart lines (checkout_data) are for pay-later methods; refund a Sofort order by amount: {"currency":"EUR","amount":500}');
+  }
+  const cur = body.currency;
+  if (cur === undefined || cur === null || cur === '') {
+    throw new ApiError('INVALID_CURRENCY', 'currency is required and must be the currency of the order, e.g. "EUR"');
+  }
+  if (typeof cur !== 'string') throw new ApiError('INVALID_CURRENCY', `currency must be a string such as "EUR"; got ${Array.isArray(cur) ? 'an array' : typeof cur}`);
+  const amount = body.amount === undefined || body.amount === null || body.amount === '' ? 0 : readAmount(body.amount);
+  const description = body.description;
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    throw new ApiError('INVALID_DESCRIPTION', `description must be a string of at most 200 characters; got ${Array.isArray(description) ? 'an array' : typeof description}`);
+  }
+  if (typeof description === 'string' && description.length > 200) {
+    throw new ApiError('INVALID_DESCRIPTION', `description is ${description.length} characters long; the limit is 200`);
+  }
+  const rid = body.refund_order_id;
+  if (rid !== undefined && rid !== null && typeof rid !== 'string' && typeof rid !== 'number') {
+    throw new ApiError('INVALID_ORDER_ID', `refund_order_id must be a string of at most 50 characters; got ${Array.isArray(rid) ? 'an array' : typeof rid}`);
+  }
+  const refundOrderId = optionalText(body, 'refund_order_id', 'refund_order_id', 10_000);
+  if (refundOrderId !== null && refundOrderId.length > 50) {
+    throw new ApiError('INVALID_ORDER_ID', `refund_order_id is ${refundOrderId.length} characters long; the limit is 50`);
+  }
+  return {
+    currency: cur.toUpperCase(),
+    amount: amount === 0 ? null : amount,
+    description: typeof description === 'string' && description !== '' ? description : null,
+    refund_order_id: refundOrderId === '' ? null : refundOrderId,
+    var1: readVar(body, 'var1'),
+    var2: readVar(body, 'var2'),
+    var3: readVar(body, 'var3'),
+  };
+}
