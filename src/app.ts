@@ -13,6 +13,7 @@ import { installBodyParser } from './http/body-parser.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
+import { installApiHooks } from './control/api-hooks.js';
 import type { ApiRouteRegistrar } from './api/plugin.js';
 import { webhookControl } from './webhooks/control-routes.js';
 
@@ -49,6 +50,8 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
   const apiRoutes: ApiRouteRegistrar[] = [];
   const controlExtensions: ControlExtension[] = [webhookControl];
 
+  // Failure rules and the request journal wrap every /v1/json call (hooks before the API plugin).
+  installApiHooks(app, ctx);
   await app.register(apiPlugin, { prefix: '/v1/json', ctx, extraRoutes: apiRoutes });
   await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });
   await app.register(pagesPlugin, { ctx });

@@ -4,12 +4,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxOptions } from './config.js';
 import { buildApp } from './app.js';
+import { SandboxControl } from './control/client.js';
 
 export { buildApp } from './app.js';
 export type { SandboxOptions, SandboxConfig } from './config.js';
 export { ConfigError, resolveConfig } from './config.js';
 export { ERROR_CATALOGUE, ApiError } from './domain/errors.js';
 export type { OrderRecord } from './domain/order.js';
+export { SandboxControl, ControlClientError } from './control/client.js';
+export type {
+  ControlClientOptions, ScenarioRuleOptions, FailureRuleOptions, ClockInfo, OrderSummary, OrderDetail, TimelineEntry, WaitOptions,
+} from './control/client.js';
 
 export interface RunningSandbox {
   /** Origin, e.g. http://127.0.0.1:41234 */
@@ -17,6 +22,11 @@ export interface RunningSandbox {
   /** MultiSafepay API base, e.g. http://127.0.0.1:41234/v1/json/ (what clients call BaseUrl.TEST). */
   readonly apiUrl: string;
   readonly app: FastifyInstance;
+  /**
+   * Typed control-plane client (time travel, scenarios, failures, inspection). Acts on the
+   * only configured API key if exactly one was given, else sandbox-wide; `.forSite(key)` for another.
+   */
+  readonly control: SandboxControl;
   close(): Promise<void>;
 }
 
@@ -34,6 +44,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     url,
     apiUrl: `${url}/v1/json/`,
     app,
+    control: new SandboxControl({ url, apiKey: options.apiKeys?.length === 1 ? options.apiKeys[0]! : null, token: options.controlToken ?? null }),
     close: () => (closed ??= app.close()),
   };
 }
