@@ -15,6 +15,10 @@ import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
 import { installApiHooks } from './control/api-hooks.js';
 import type { ApiRouteRegistrar } from './api/plugin.js';
+import { registerRefundRoutes } from './api/refunds.js';
+import { registerRecurringRoutes } from './api/recurring.js';
+import { registerTransactionRoutes } from './api/transactions.js';
+import { afterPaymentRoutes } from './control/after-payment-routes.js';
 import { webhookControl } from './webhooks/control-routes.js';
 
 declare module 'fastify' {
@@ -47,8 +51,8 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
   app.get('/health', async () => ({ status: 'ok', orders: ctx.engine.countOrders(), clock: new Date(ctx.engine.clock.now()).toISOString() }));
 
   // Feature modules plug in here: MultiSafepay API routes and control-plane routes.
-  const apiRoutes: ApiRouteRegistrar[] = [];
-  const controlExtensions: ControlExtension[] = [webhookControl];
+  const apiRoutes: ApiRouteRegistrar[] = [registerRefundRoutes, registerRecurringRoutes, registerTransactionRoutes];
+  const controlExtensions: ControlExtension[] = [afterPaymentRoutes, webhookControl];
 
   // Failure rules and the request journal wrap every /v1/json call (hooks before the API plugin).
   installApiHooks(app, ctx);
