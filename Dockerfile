@@ -1,0 +1,55 @@
+# sofort-sandbox container image.
+#   docker build -t sofort-sandbox .
+#   docker run --rm -p 8080:8080 -v sofort-data:/data sofort-sandbox
+# Configured by environment variables (PORT, HOST, API_KEYS, TIME_SCALE, COUNTRIES, SEED,
+# PUBLIC_URL, ...; `docker run --rm sofort-sandbox node dist/src/cli.js --help` lists them).
+# Written for both BuildKit and the legacy builder (no heredocs, no cache mounts).
+
+# Node 24 (LTS): the newest LTS line that the pinned better-sqlite3 12.x declares support for.
+ARG NODE_VERSION=24
+
+# ---- build: compile TypeScript and the native better-sqlite3 addon ------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+# better-sqlite3 downloads a prebuilt binary when it can and otherwise compiles with node-gyp,
+# which needs python3, make and a C++ compiler. They stay in this stage only.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+# When the image ships Node's headers (the official images do, under /usr/local/include/node),
+# node-gyp compiles against them instead of downloading them: the build then needs no network
+# beyond the npm registry.
+RUN if [ -f /usr/local/include/node/node_version.h ]; then export npm_config_nodedir=/usr/local; fi \
+ && npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# Production dependencies only; keep the compiled addon, drop the compiler's leftovers.
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/better-sqlite3/build/Release/obj node_modules/better-sqlite3/build/Release/obj.target \
+           node_modules/better-sqlite3/build/Release/*.a node_modules/better-sqlite3/build/Release/test_extension.node \
+           node_modules/better-sqlite3/deps node_modules/better-sqlite3/src
+
+# ---- runtime: production dependencies, built code, views and fixtures; no compiler ----------
+FROM node:${NODE_VERSION}-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist/src ./dist/src
+COPY views ./views
+COPY fixtures ./fixtures
+# /data holds state that should outlive the container (the durable store, when configured).
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
+# The official images' unprivileged user (uid 1000).
+USER node
+EXPOSE 8080
+# No curl in the slim image: Node's own fetch asks /health, which answers once the server is ready.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node is PID 1 and handles SIGTERM/SIGINT itself (closes the server, exits 0).
+CMD ["node", "dist/src/cli.js"]

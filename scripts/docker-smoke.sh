@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Docker smoke test: build the image, run it, and use it as a client would.
+#   bash scripts/docker-smoke.sh            (NODE_VERSION=20 by default here; IMAGE=sofort-sandbox:smoke)
+#   SMOKE_REV=HEAD bash scripts/docker-smoke.sh   builds a clean export of that commit instead of
+#                                                 the working tree (uncommitted files left out)
+# Checks: the image builds; the container becomes "healthy" through the Dockerfile's
+# HEALTHCHECK; it runs as a non-root user; POST /v1/json/orders creates an order, GET reads it
+# back, the payment page answers; `docker stop` (SIGTERM) ends it cleanly with exit code 0.
+#
+# Containers use --network host (machines without a docker0 bridge, like the project's, have
+# no other network). The container listens on a free port of this machine, on 127.0.0.1 only.
+#
+# Without a container registry, `node:<version>-bookworm-slim` comes from a local stand-in:
+# $BASE_IMAGE_SCRIPT (default ../shared/tools/docker-base-image.sh beside the project) builds
+# one when the image is missing and also starts dockerd when no engine answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODE_VERSION=${NODE_VERSION:-20}
+IMAGE=${IMAGE:-sofort-sandbox:smoke}
+BASE="node:${NODE_VERSION}-bookworm-slim"
+BASE_IMAGE_SCRIPT=${BASE_IMAGE_SCRIPT:-../shared/tools/docker-base-image.sh}
+KEY=smoke-test-key-0001
+name="sofort-smoke-$$"
+
+step() { printf '\n== %s\n' "$*"; }
+fail() { printf 'SMOKE TEST FAILED: %s\n' "$*" >&2; exit 1; }
+
+# ---- engine and base image -------------------------------------------------------------------
+if ! docker info >/dev/null 2>&1 || ! docker image inspect "$BASE" >/dev/null 2>&1; then
+  if [ -f "$BASE_IMAGE_SCRIPT" ]; then
+    step "preparing the Docker engine and $BASE with $BASE_IMAGE_SCRIPT"
+    bash "$BASE_IMAGE_SCRIPT" "$BASE"
+  fi
+fi
+docker info >/dev/null 2>&1 || fail "no Docker engine answers (docker info)"
+docker image inspect "$BASE" >/dev/null 2>&1 || step "$BASE is not present locally: docker build will try to pull it"
+
+# The official node images ship Node's C headers (/usr/local/include/node), which node-gyp
+# needs to compile better-sqlite3 when no prebuilt binary can be downloaded. A local stand-in
+# without them gets them from this machine's Node, when that is the very same Node version.
+if docker image inspect "$BASE" >/dev/null 2>&1 \
+  && ! docker run --rm --network host "$BASE" test -f /usr/local/include/node/node_version.h; then
+  base_version=$(docker run --rm --network host "$BASE" node -p process.version)
+  headers=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")/include/node
+  if [ "$base_version" = "$(node -p process.version)" ] && [ -f "$headers/node_version.h" ]; then
+    step "adding Node $base_version headers from $headers to $BASE (as in the official image)"
+    ctx=$(mktemp -d)
+    cp -a "$headers" "$ctx/node"
+    printf 'FROM %s\nCOPY node /usr/local/include/node\n' "$BASE" >"$ctx/Dockerfile"
+    docker build -q --network host -t "$BASE" "$ctx" >/dev/null
+    rm -rf "$ctx"
+  else
+    step "warning: $BASE has no Node headers; better-sqlite3 must find a prebuilt binary or download headers"
+  fi
+fi
+
+# ---- build ---------------------------------------------------------------------------------------
+context=.
+if [ -n "${SMOKE_REV:-}" ]; then
+  context=$(mktemp -d)
+  git archive "$SMOKE_REV" | tar -x -C "$context"
+  step "build context: git archive $SMOKE_REV ($(git rev-parse --short "$SMOKE_REV"))"
+fi
+step "docker build --network host --build-arg NODE_VERSION=$NODE_VERSION -t $IMAGE $context"
+docker build --network host --build-arg "NODE_VERSION=$NODE_VERSION" -t "$IMAGE" "$context" || fail "docker build"
+[ "$context" = . ] || rm -rf "$context"
+docker image ls "$IMAGE"
+
+# ---- run -----------------------------------------------------------------------------------------
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+base="http://127.0.0.1:$port"
+cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; docker volume rm "$name-data" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+step "docker run --network host -e PORT=$port -e HOST=127.0.0.1 $IMAGE"
+# HOST=127.0.0.1: with the host's network, listen on loopback only. The health check runs
+# every second here (the Dockerfile's command, a shorter interval) so the test needs no long wait.
+docker run -d --name "$name" --network host -e "PORT=$port" -e HOST=127.0.0.1 -v "$name-data:/data" \
+  --health-interval=1s --health-start-period=30s "$IMAGE" >/dev/null
+
+health=""
+for _ in $(seq 1 60); do
+  health=$(docker inspect -f '{{.State.Health.Status}}' "$name" 2>/dev/null || echo gone)
+  [ "$health" = healthy ] && break
+  [ "$(docker inspect -f '{{.State.Running}}' "$name" 2>/dev/null)" = true ] || { docker logs "$name" || true; fail "container stopped"; }
+  sleep 1
+done
+[ "$health" = healthy ] || { docker logs "$name"; fail "container not healthy after 60 s (status: $health)"; }
+echo "container health: $health"
+
+uid=$(docker exec "$name" id -u)
+[ "$uid" != 0 ] || fail "the container runs as root"
+echo "runs as uid $uid ($(docker exec "$name" id -un))"
+
+step "GET /health"
+curl -fsS "$base/health"; echo
+
+step "POST /v1/json/orders"
+created=$(curl -sS -X POST "$base/v1/json/orders" -H "api_key: $KEY" -H 'Content-Type: application/json' \
+  -d '{"type":"redirect","gateway":"DIRECTBANK","order_id":"smoke-1","currency":"EUR","amount":1000,"description":"Smoke test","customer":{"country":"DE","locale":"de_DE"}}')
+echo "$created"
+payment_url=$(node -e 'const r=JSON.parse(process.argv[1]); if(!r.success||r.data.order_id!=="smoke-1") process.exit(1); console.log(r.data.payment_url)' "$created") \
+  || fail "create-order did not answer success with order_id smoke-1"
+
+step "GET /v1/json/orders/smoke-1"
+got=$(curl -sS "$base/v1/json/orders/smoke-1" -H "api_key: $KEY")
+echo "$got"
+node -e 'const r=JSON.parse(process.argv[1]); if(!r.success||r.data.order_id!=="smoke-1"||r.data.status!=="initialized"||r.data.amount!==1000) process.exit(1)' "$got" \
+  || fail "get-order did not return the order as created"
+
+step "GET payment_url $payment_url"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$payment_url")
+[ "$code" = 200 ] || fail "payment page answered $code"
+echo "payment page: $code"
+
+step "wrong input is a MultiSafepay error, not a crash"
+bad=$(curl -sS -X POST "$base/v1/json/orders" -H "api_key: $KEY" -H 'Content-Type: application/json' -d '{"type":')
+echo "$bad"
+node -e 'const r=JSON.parse(process.argv[1]); if(r.success!==false||!r.error_code) process.exit(1)' "$bad" || fail "malformed JSON was not answered with an error envelope"
+
+step "docker stop (SIGTERM)"
+docker stop -t 10 "$name" >/dev/null
+exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$name")
+docker logs "$name" 2>&1 | tail -n 3
+[ "$exit_code" = 0 ] || fail "exit code after SIGTERM: $exit_code"
+printf '\nDocker smoke test passed (%s on %s).\n' "$IMAGE" "$BASE"
