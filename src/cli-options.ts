@@ -20,6 +20,12 @@ Usage: sofort-sandbox [options]
   --data-dir <dir>    keep orders, webhooks and clocks in SQLite in <dir>, across restarts
                       (env DATA_DIR; default: in memory, gone when the process stops)
   --retention-days <n>  forget orders untouched for n days of sandbox time (env RETENTION_DAYS)
+  --control-token <t> require this token on the control API /_sandbox (header x-sandbox-token
+                      or ?token=; env CONTROL_TOKEN)
+  --control-allow-remote  answer control calls from other hosts than loopback
+                      (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it)
+  --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
+                      preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
   --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
@@ -53,6 +59,9 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       seed: { type: 'string' },
       'public-url': { type: 'string' },
       log: { type: 'boolean' },
+      'control-token': { type: 'string' },
+      'control-allow-remote': { type: 'boolean' },
+      scenarios: { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       'retention-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -78,6 +87,11 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   const pub = values['public-url'] ?? env.PUBLIC_URL;
   if (pub) opts.publicUrl = pub;
   if (values.log || env.LOG === '1') opts.logger = true;
+  const controlToken = values['control-token'] ?? env.CONTROL_TOKEN;
+  if (controlToken) opts.controlToken = controlToken;
+  if (values['control-allow-remote'] || env.CONTROL_ALLOW_REMOTE === '1' || env.CONTROL_ALLOW_REMOTE === 'true') opts.controlAllowRemote = true;
+  const scenarioFiles = values.scenarios ?? list(env.SCENARIOS_FILE);
+  if (scenarioFiles) opts.scenarioFiles = scenarioFiles;
   const dataDir = values['data-dir'] ?? env.DATA_DIR;
   if (dataDir) opts.dataDir = dataDir;
   const retention = num('--retention-days', values['retention-days'] ?? env.RETENTION_DAYS);

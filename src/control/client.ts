@@ -301,16 +301,16 @@ export class SandboxControl {
 
   // ---- webhooks (routes of the webhook dispatcher) --------------------------------------
 
-  /** The notification delivery log of an order (or of the site). */
+  /** The notification delivery log of the client's site, or of one order (oldest first). Needs an API key. */
   async webhooks(orderId?: string | number): Promise<Array<Record<string, unknown>>> {
-    const r = await this.request<{ deliveries?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>>('GET', '/webhooks', undefined, {
+    const r = await this.request<{ deliveries: Array<Record<string, unknown>> }>('GET', '/webhooks/deliveries', undefined, {
       order_id: orderId === undefined ? undefined : String(orderId),
     });
-    return Array.isArray(r) ? r : (r.deliveries ?? []);
+    return r.deliveries;
   }
 
-  /** Send a logged notification again. */
+  /** Send a logged notification again now (its id from `webhooks()`). */
   resend(deliveryId: string): Promise<Record<string, unknown>> {
-    return this.request('POST', `/webhooks/${encodeURIComponent(deliveryId)}/resend`);
+    return this.request('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/resend`);
   }
 }
