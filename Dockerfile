@@ -2,7 +2,8 @@
 #   docker build -t sofort-sandbox .
 #   docker run --rm -p 8080:8080 -v sofort-data:/data sofort-sandbox
 # Configured by environment variables (PORT, HOST, API_KEYS, TIME_SCALE, COUNTRIES, SEED,
-# PUBLIC_URL, ...; `docker run --rm sofort-sandbox node dist/src/cli.js --help` lists them).
+# PUBLIC_URL, DATA_DIR, CONTROL_TOKEN, ...; `docker run --rm sofort-sandbox node dist/src/cli.js
+# --help` lists them).
 # Written for both BuildKit and the legacy builder (no heredocs, no cache mounts).
 
 # Node 24 (LTS): the newest LTS line that the pinned better-sqlite3 12.x declares support for.
@@ -33,16 +34,22 @@ RUN npm run build \
 
 # ---- runtime: production dependencies, built code, views and fixtures; no compiler ----------
 FROM node:${NODE_VERSION}-bookworm-slim
+# HOST=0.0.0.0: published ports arrive from outside the container. CONTROL_ALLOW_REMOTE=1: for
+# the same reason the control plane (/_sandbox) must answer non-loopback callers; set
+# CONTROL_TOKEN to require a token. DATA_DIR=/data: orders, webhooks and clocks survive restarts
+# (mount a volume there; DATA_DIR= keeps everything in memory instead).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=8080
+    PORT=8080 \
+    CONTROL_ALLOW_REMOTE=1 \
+    DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
 COPY views ./views
 COPY fixtures ./fixtures
-# /data holds state that should outlive the container (the durable store, when configured).
+# /data holds the SQLite store; owned by the unprivileged user that runs the server.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 # The official images' unprivileged user (uid 1000).

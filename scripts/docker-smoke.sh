@@ -5,7 +5,8 @@
 #                                                 the working tree (uncommitted files left out)
 # Checks: the image builds; the container becomes "healthy" through the Dockerfile's
 # HEALTHCHECK; it runs as a non-root user; POST /v1/json/orders creates an order, GET reads it
-# back, the payment page answers; `docker stop` (SIGTERM) ends it cleanly with exit code 0.
+# back, the payment page answers; `docker stop` (SIGTERM) ends it cleanly with exit code 0;
+# a new container on the same /data volume still knows the order.
 #
 # Containers use --network host (machines without a docker0 bridge, like the project's, have
 # no other network). The container listens on a free port of this machine, on 127.0.0.1 only.
@@ -123,4 +124,14 @@ docker stop -t 10 "$name" >/dev/null
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$name")
 docker logs "$name" 2>&1 | tail -n 3
 [ "$exit_code" = 0 ] || fail "exit code after SIGTERM: $exit_code"
+
+step "a new container on the same /data volume still has the order (DATA_DIR=/data)"
+docker rm "$name" >/dev/null
+docker run -d --name "$name" --network host -e "PORT=$port" -e HOST=127.0.0.1 -v "$name-data:/data" "$IMAGE" >/dev/null
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "$base/health" 2>/dev/null && break; sleep 1; done
+again=$(curl -sS "$base/v1/json/orders/smoke-1" -H "api_key: $KEY")
+echo "$again"
+node -e 'const r=JSON.parse(process.argv[1]); if(!r.success||r.data.order_id!=="smoke-1") process.exit(1)' "$again" \
+  || fail "the order did not survive a restart on the same volume"
+docker stop -t 10 "$name" >/dev/null
 printf '\nDocker smoke test passed (%s on %s).\n' "$IMAGE" "$BASE"
