@@ -13,8 +13,13 @@ export class BodyParseError extends Error {
   readonly code = 'SANDBOX_BAD_BODY';
 }
 
-/** JSON.parse that refuses prototype poisoning keys rather than silently keeping them. */
+/**
+ * JSON.parse that refuses prototype poisoning keys rather than silently keeping them. A reviver
+ * makes JSON.parse about three times slower, so it runs only when such a key can be present
+ * (spelled out, or hidden behind \u escapes).
+ */
 function parseJson(text: string): unknown {
+  if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) return JSON.parse(text);
   return JSON.parse(text, (key, value: unknown) => {
     if (key === '__proto__' || key === 'constructor') return undefined;
     return value;
