@@ -38,6 +38,11 @@ export interface WebhookStats {
   queued: number;
 }
 
+interface Outcome {
+  record: NotificationRecord;
+  attempts: AttemptRecord[];
+}
+
 function jobId(notificationId: string): string {
   return `webhook:${notificationId}`;
 }
@@ -288,11 +293,14 @@ export class WebhookDispatcher {
     const prev = this.chains.get(key) ?? Promise.resolve();
     const run = prev.then(async () => {
       const release = await this.limiter.acquire(originOf(rec.url));
+      let outcome: Outcome | undefined;
       try {
-        await this.sendOnce(rec.id, kind);
+        outcome = await this.sendOnce(rec.id, kind);
       } finally {
         release();
       }
+      // Listeners hear of an attempt once its slot is free, so stats() they read are settled.
+      if (outcome) for (const a of outcome.attempts) this.emit(outcome.record, a);
     });
     const tail = run.catch(() => undefined);
     this.chains.set(key, tail);
@@ -334,9 +342,9 @@ export class WebhookDispatcher {
     };
   }
 
-  private async sendOnce(id: string, kind: AttemptKind): Promise<void> {
+  private async sendOnce(id: string, kind: AttemptKind): Promise<Outcome | undefined> {
     const before = this.log.get(id);
-    if (!before) return;
+    if (!before) return undefined;
     if (this.closed) return this.keepForRestart(before);
     const site = before.site;
     const at = this.engine.now(site);
@@ -352,7 +360,7 @@ export class WebhookDispatcher {
     }
 
     const rec = this.log.get(id);
-    if (!rec) return; // reset while in flight
+    if (!rec) return undefined; // reset while in flight
     const acked = attempts.some((a) => a.acknowledged);
     const automatic = kind === 'first' || kind === 'retry';
     const attemptsMade = rec.attempts_made + (automatic ? 1 : 0);
@@ -387,7 +395,7 @@ export class WebhookDispatcher {
       else if (automatic && next !== null) this.schedule(updated, next);
       if (kind === 'first' && rec.faults.reorder_hold_ms === undefined) this.releaseHeld(updated);
     });
-    for (const a of attempts) this.emit(updated, a);
+    return { record: updated, attempts };
   }
 
   /** A reorder fault held earlier notifications of this order back: this one went out, so they follow now. */
@@ -402,9 +410,9 @@ export class WebhookDispatcher {
   }
 
   /** Shutting down before or during a request: not an attempt; the job is stored again for the next start. */
-  private keepForRestart(rec: NotificationRecord): void {
-    if (!isOpen(rec.state)) return;
-    this.schedule(rec, Math.max(rec.next_attempt_at ?? 0, this.engine.now(rec.site)));
+  private keepForRestart(rec: NotificationRecord): undefined {
+    if (isOpen(rec.state)) this.schedule(rec, Math.max(rec.next_attempt_at ?? 0, this.engine.now(rec.site)));
+    return undefined;
   }
 
   private emit(rec: NotificationRecord, attempt: AttemptRecord | null): void {

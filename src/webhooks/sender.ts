@@ -90,7 +90,8 @@ export class HttpSender {
         });
         res.on('end', () => {
           const head = Buffer.concat(chunks);
-          const body = head.subarray(0, this.keepBytes).toString('utf8');
+          // Cut at the byte limit; a character split there is dropped rather than shown as U+FFFD.
+          const body = head.subarray(0, this.keepBytes).toString('utf8').replace(/\uFFFD$/, '');
           finish(
             done({
               status: res.statusCode ?? null,

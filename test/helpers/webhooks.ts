@@ -30,6 +30,8 @@ export interface Receiver {
   respond(fn: Responder): void;
   /** Most requests in flight at once so far. */
   readonly maxInFlight: number;
+  /** Resolves once `n` requests have arrived in all. */
+  received(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function receiver(t: Test, responder: Responder = () => ({ status: 
   const hung = new Set<http.ServerResponse>();
   let inFlight = 0;
   let maxInFlight = 0;
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = http.createServer((req, res) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -50,6 +53,10 @@ export async function receiver(t: Test, responder: Responder = () => ({ status: 
       const rawHeaderNames = req.rawHeaders.filter((_, i) => i % 2 === 0);
       const rec: Received = { method: req.method ?? '', url, query: new URL(url, 'http://x').searchParams, headers: req.headers, rawHeaderNames, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(rec);
+      for (const w of waiters.filter((w) => requests.length >= w.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
       const a = answer(rec, requests.length - 1);
       if (a === 'hang') {
         hung.add(res);
@@ -86,6 +93,7 @@ export async function receiver(t: Test, responder: Responder = () => ({ status: 
     get maxInFlight() {
       return maxInFlight;
     },
+    received: (n) => (requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     close,
   };
 }

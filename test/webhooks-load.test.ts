@@ -1,0 +1,80 @@
+/**
+ * Load and isolation: many orders with a slow receiver all arrive exactly once within the
+ * concurrency bound; a dead receiver blocks neither other receivers nor the API.
+ */
+import t from 'tap';
+import { api, API_KEY, build, createOrder } from './helpers/build.js';
+import { pay, receiver } from './helpers/webhooks.js';
+
+t.test('1,000 orders, a slow receiver: every notification delivered exactly once', async (t) => {
+  const rx = await receiver(t, () => ({ body: 'OK', delayMs: 3 }));
+  const app = await build(t, { webhooks: { delayMs: 0, logLimit: 5000 } });
+  const ids: string[] = [];
+  for (let i = 0; i < 1000; i++) ids.push((await createOrder(app, { order_id: `load-${i}`, payment_options: { notification_url: rx.url } })).order_id);
+  let delivered = 0;
+  const all = new Promise<void>((resolve) => {
+    app.sandbox.webhooks.onDelivery((rec) => {
+      if (rec.state === 'delivered' && ++delivered === ids.length) resolve();
+    });
+  });
+  for (const id of ids) pay(app, id);
+  await all;
+  t.equal(rx.requests.length, 1000, 'one request per notification');
+  t.same(new Set(rx.requests.map((r) => r.query.get('transactionid'))), new Set(ids), 'one per order');
+  t.ok(rx.maxInFlight <= app.sandbox.webhooks.config.perReceiverConcurrency, `at most ${app.sandbox.webhooks.config.perReceiverConcurrency} in flight (saw ${rx.maxInFlight})`);
+  t.ok(rx.maxInFlight > 1, 'and more than one: the limit is used');
+  const log = app.sandbox.webhooks.deliveries(API_KEY);
+  t.equal(log.length, 1000);
+  t.ok(log.every((r) => r.state === 'delivered' && r.attempts.length === 1));
+  t.same(app.sandbox.webhooks.stats(), { pending: 0, inFlight: 0, queued: 0 });
+});
+
+t.test('a receiver that never answers holds only its own share of connections', async (t) => {
+  const dead = await receiver(t, () => 'hang');
+  const live = await receiver(t);
+  const app = await build(t, { webhooks: { delayMs: 0, concurrency: 4, timeoutMs: 600_000 } });
+  const toDead: string[] = [];
+  const toLive: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    toDead.push((await createOrder(app, { payment_options: { notification_url: dead.url } })).order_id);
+    toLive.push((await createOrder(app, { payment_options: { notification_url: live.url } })).order_id);
+  }
+  for (const id of toDead) pay(app, id);
+  await dead.received(2);
+  for (const id of toLive) pay(app, id);
+  await live.received(20);
+  await Promise.all(toLive.map((id) => app.sandbox.webhooks.waitFor(API_KEY, id)));
+  t.equal(dead.requests.length, 2, 'the dead receiver holds its 2 of 4 slots');
+  t.match(app.sandbox.webhooks.stats(), { inFlight: 2, queued: 18, pending: 20 });
+  const res = await api(app, 'GET', `/orders/${toDead[0]}`);
+  t.equal(res.statusCode, 200, 'the API answers meanwhile');
+});
+
+t.test('waitFor resolves for an acknowledged order and rejects when aborted', async (t) => {
+  const rx = await receiver(t);
+  const app = await build(t, { manualClock: true, webhooks: { delayMs: 0 } });
+  const { order_id } = await createOrder(app, { payment_options: { notification_url: rx.url } });
+  const hooks = app.sandbox.webhooks;
+  const waiting = hooks.waitFor(API_KEY, order_id);
+  t.equal(hooks.isAcknowledged(API_KEY, order_id), false);
+  pay(app, order_id);
+  await app.sandbox.engine.clock.advance(0);
+  t.equal((await waiting).state, 'delivered');
+  t.equal((await hooks.waitFor(API_KEY, order_id)).state, 'delivered', 'already delivered resolves at once');
+  t.equal(hooks.isAcknowledged(API_KEY, order_id), true);
+
+  const ac = new AbortController();
+  const never = hooks.waitFor(API_KEY, 'no-such-order', { signal: ac.signal });
+  ac.abort(new Error('gave up'));
+  await t.rejects(never, /gave up/);
+
+  let pinged = 0;
+  const off = hooks.ackSource().onDelivery((site, id) => {
+    if (site === API_KEY && id === order_id) pinged++;
+  });
+  t.equal(hooks.ackSource().isAcknowledged(API_KEY, order_id), true);
+  await api(app, 'PATCH', `/orders/${order_id}`, { status: 'shipped' });
+  await app.sandbox.engine.clock.advance(0);
+  off();
+  t.equal(pinged, 1);
+});
