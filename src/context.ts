@@ -61,6 +61,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
+    engine.onForget((orders) => afterPayment.refunds.forget(orders));
     return { config, store: st, engine, control, webhooks, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();

@@ -103,3 +103,23 @@ t.test('with --data-dir, forgotten orders are gone from the file too', async (t)
   t.equal(b.sandbox.store.collection('sessions').size, 1, 'lookups of forgotten orders went with them');
   t.equal(b.sandbox.store.collection('order-ids').size, 1);
 });
+
+t.test("what features keep about a forgotten order goes with it: refund ids, webhook deliveries", async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START, retentionDays: 1 });
+  const paid = await createOrder(app, { payment_options: { notification_url: 'http://127.0.0.1:9/webhook' } });
+  const play = await app.inject({ method: 'POST', url: `/_sandbox/orders/${paid.order_id}/scenario`, headers: { api_key: API_KEY }, payload: { scenario: 'completed', delay: 0 } });
+  t.equal(play.statusCode, 200, play.body);
+  const refund = await api(app, 'POST', `/orders/${paid.order_id}/refunds`, { amount: 500, currency: 'EUR' });
+  t.equal(refund.statusCode, 200, refund.body);
+  const store = app.sandbox.store;
+  t.equal(store.collection('refund-ids').size, 1);
+  await app.sandbox.engine.clock.advance(HOUR);
+  t.ok(store.collection('webhook-deliveries').size > 0, 'notifications were recorded');
+
+  await app.sandbox.engine.clock.advance(3 * DAY);
+  t.equal(await statusOf(app, paid.order_id), 1006);
+  t.equal(store.collection('refund-ids').size, 0, 'the refund id index holds nothing of it');
+  t.equal(store.collection('webhook-deliveries').size, 0, 'nor does the delivery log');
+  const deliveries = await app.inject({ method: 'GET', url: '/_sandbox/webhooks/deliveries', headers: { api_key: API_KEY } });
+  t.notMatch(deliveries.body, String(paid.order_id));
+});

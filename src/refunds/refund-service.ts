@@ -96,6 +96,13 @@ export class RefundService {
     return { transaction_id: order.transaction_id, refund_id: refundId };
   }
 
+  /** Retention forgot these orders: their refund ids go too (the refunds lived on the orders). */
+  forget(orders: readonly OrderRecord[]): void {
+    this.engine.store.transaction(() => {
+      for (const o of orders) for (const r of o.refunds) this.index.delete(refundKey(o.site, r.refund_id));
+    });
+  }
+
   /** The order a refund belongs to, or undefined. */
   orderOf(site: string, refundId: number): OrderRecord | undefined {
     const tx = this.index.get(refundKey(site, refundId));
