@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './config.js';
 import { ConfigError } from './config.js';
+import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhooks/cli.js';
 
 export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
 
@@ -26,7 +27,7 @@ Usage: sofort-sandbox [options]
                       (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it)
   --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
                       preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
-  --log               log every request (env LOG=1)
+${WEBHOOK_HELP}  --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
 
@@ -64,6 +65,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       scenarios: { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       'retention-days': { type: 'string' },
+      ...WEBHOOK_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -96,6 +98,10 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   if (dataDir) opts.dataDir = dataDir;
   const retention = num('--retention-days', values['retention-days'] ?? env.RETENTION_DAYS);
   if (retention !== undefined) opts.retentionDays = retention;
+  const webhooks = webhookCliOptions(values, env, (o, m) => {
+    throw new ConfigError(`${o}: ${m}`);
+  });
+  if (webhooks) opts.webhooks = webhooks;
   return opts;
 }
 

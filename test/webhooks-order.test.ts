@@ -107,3 +107,20 @@ t.test('webhook options are validated at start with a message that names the opt
   t.equal(c.perReceiverConcurrency, 8);
   t.same(resolveConfig().webhooks.delayMs, [1000, 3000]);
 });
+
+t.test('the CLI reads webhook flags and environment variables, flags first', async (t) => {
+  const { parseCli } = await import('../src/cli-options.js');
+  t.same(parseCli(['--webhook-delay', '1s-3s', '--webhook-timeout', '500ms'], { WEBHOOK_RETRY_INTERVAL: '30s', WEBHOOK_NOTIFY_ON_CREATE: '1', WEBHOOK_DELAY: '9s' }).webhooks, {
+    delayMs: [1000, 3000],
+    retryIntervalMs: 30_000,
+    timeoutMs: 500,
+    notifyOnCreate: true,
+  });
+  t.same(parseCli(['--webhook-delay', '0', '--webhook-notify-on-create'], {}).webhooks, { delayMs: 0, notifyOnCreate: true });
+  t.same(parseCli([], { WEBHOOK_DELAY: '2', WEBHOOK_TIMEOUT: '1.5s', WEBHOOK_RETRY_INTERVAL: '1h' }).webhooks, { delayMs: 2, timeoutMs: 1500, retryIntervalMs: 3_600_000 });
+  t.equal(parseCli([], {}).webhooks, undefined);
+  t.throws(() => parseCli(['--webhook-delay', 'soon'], {}), /--webhook-delay: "soon" is not a duration/);
+  t.throws(() => parseCli(['--webhook-delay', '1-2-3'], {}), /--webhook-delay/);
+  t.throws(() => parseCli(['--webhook-retry-interval', 'often'], {}), /--webhook-retry-interval/);
+  t.throws(() => parseCli(['--webhook-timeout', '10 minutes'], {}), /--webhook-timeout/);
+});
