@@ -111,6 +111,22 @@ export const OPENAPI_ERRATA: readonly OpenApiErratum[] = [
     reason: "The schema describes `data` as one transaction object; the OpenAPI's own example (and MultiSafepay's docs) answer a list of transactions.",
   },
   {
+    id: 'one-transaction-is-an-object',
+    operations: ['GET /transactions/{transaction_id}'],
+    pointers: ['/paths/~1transactions~1{transaction_id}/get/responses/200/content/application~1json/schema/properties/data'],
+    // Its schema is a $ref to the list's `data`, which the erratum above turned into a list: point it at one item.
+    schema: { $ref: '#/paths/~1transactions/get/responses/200/content/application~1json/schema/properties/data/items' },
+    reason: 'GET /transactions/{transaction_id} answers one transaction; its schema borrows the list\'s `data`, so it follows the item, not the list.',
+  },
+  {
+    id: 'transaction-status-partial-refunded',
+    operations: ['GET /transactions', 'GET /transactions/{transaction_id}'],
+    pointers: ['/paths/~1transactions/get/responses/200/content/application~1json/schema/properties/data/properties/status'],
+    schema: (orig) => ({ ...orig, enum: [...((orig.enum as unknown[]) ?? []).filter((v) => v !== null), 'partial_refunded', null] }),
+    reason:
+      "A transaction's `status` is the order status, and the OpenAPI's own `status` filter of GET /transactions (and its order Status enum) include `partial_refunded`; the item schema's enum leaves it out.",
+  },
+  {
     id: 'token-card-fields-numeric',
     operations: ['GET /recurring/{reference}', 'GET /recurring/{reference}/token/{token}'],
     pointers: [
