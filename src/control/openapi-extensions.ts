@@ -1,7 +1,70 @@
 /**
- * Descriptions of the control routes other features add as extensions (webhooks,
- * refunds, Second Chance). Kept apart from openapi.ts so the core list stays readable.
+ * Descriptions of the control routes other features add as extensions (webhooks in
+ * src/webhooks/control-routes.ts; refunds, tokens and Second Chance in
+ * after-payment-routes.ts). Kept apart from openapi.ts so the core list stays readable.
  */
 import type { RouteDoc } from './openapi.js';
 
-export const EXTENSION_DOCS: Record<string, RouteDoc> = {};
+type Json = Record<string, unknown>;
+
+const SITE: Json = { name: 'api_key', in: 'header', required: false, description: 'the site (website API key); also ?api_key=', schema: { type: 'string' } };
+const SITE_REQUIRED: Json = { ...SITE, required: true, description: 'the site (website API key); also ?api_key= or Authorization: Bearer' };
+const q = (name: string, description: string, schema: Json = { type: 'string' }): Json => ({ name, in: 'query', required: false, description, schema });
+const path = (name: string, description: string): Json => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const FAULT: Json = {
+  type: 'object',
+  required: ['fault'],
+  properties: {
+    fault: { type: 'string', enum: ['drop', 'duplicate', 'reorder', 'delay', 'wrong_key', 'malformed'] },
+    probability: { type: 'number', minimum: 0, maximum: 1, description: 'chance per notification (default 1), seeded' },
+    times: { type: 'integer', minimum: 1, description: 'apply to this many notifications, then the rule is spent' },
+    ms: { type: 'integer', description: 'delay: extra sandbox milliseconds (required); reorder: longest hold' },
+    statuses: { type: 'array', items: { type: 'string' }, description: 'only notifications whose order status is one of these' },
+  },
+};
+const SCOPE = q('scope', 'sandbox, site or order (default: order when order_id is given, else site)', { type: 'string', enum: ['sandbox', 'site', 'order'] });
+
+export const EXTENSION_DOCS: Record<string, RouteDoc> = {
+  'GET /_sandbox/webhooks/deliveries': {
+    summary: "The site's notification delivery log, oldest first, with every attempt (request, answer, acknowledged)",
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED, q('order_id', 'notifications of this order only'), q('state', 'pending, held, delivered, failed or dropped'), q('limit', 'the last n', { type: 'integer' })],
+  },
+  'GET /_sandbox/webhooks/deliveries/{id}': { summary: 'One notification with its attempts', tags: ['webhooks'], parameters: [SITE_REQUIRED, path('id', 'notification id from the delivery log')] },
+  'POST /_sandbox/webhooks/deliveries/{id}/resend': {
+    summary: 'Send a notification again now (the dashboard\'s "resend")',
+    description: 'Same body and signature; does not use up its automatic retries; an acknowledged resend ends them.',
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED, path('id', 'notification id from the delivery log')],
+  },
+  'GET /_sandbox/webhooks/faults': { summary: 'Notification fault rules that concern the site (sandbox, site and order scopes)', tags: ['webhooks'], parameters: [SITE_REQUIRED] },
+  'PUT /_sandbox/webhooks/faults': {
+    summary: 'Set the notification fault rules of a scope: drop, duplicate, reorder, delay, wrong_key, malformed',
+    description: 'The most specific scope with rules decides (order, then site, then sandbox).',
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED],
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: { type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: FAULT }, order_id: { type: 'string' }, scope: { type: 'string', enum: ['sandbox', 'site', 'order'] } } } } },
+    },
+  },
+  'DELETE /_sandbox/webhooks/faults': { summary: 'Clear the fault rules of a scope', tags: ['webhooks'], parameters: [SITE_REQUIRED, q('order_id', 'the order scope'), SCOPE] },
+  'GET /_sandbox/webhooks/stats': { summary: 'Notifications pending, in flight and queued', tags: ['webhooks'] },
+
+  'GET /_sandbox/refunds': {
+    summary: 'Refunds of the site (or of every site), with their status',
+    tags: ['after payment'],
+    parameters: [SITE, q('status', 'reserved, completed or void', { type: 'string', enum: ['reserved', 'completed', 'void'] })],
+  },
+  'POST /_sandbox/refunds/{refund_id}/accept': { summary: 'Settle a reserved refund now (the test dashboard\'s "Accept")', tags: ['after payment'], parameters: [SITE, path('refund_id', 'refund id')] },
+  'POST /_sandbox/refunds/{refund_id}/void': { summary: 'Void a reserved refund (the money stays with the merchant)', tags: ['after payment'], parameters: [SITE, path('refund_id', 'refund id')] },
+  'POST /_sandbox/orders/{id}/chargeback': { summary: 'Always refused with 409: Sofort has no chargebacks', tags: ['after payment'], parameters: [SITE, path('id', 'order_id or transaction_id')] },
+  'GET /_sandbox/recurring/tokens': { summary: 'Recurring tokens made by Sofort payments, per customer reference', tags: ['after payment'], parameters: [SITE, q('reference', 'customer.reference')] },
+  'GET /_sandbox/second-chance/outbox': {
+    summary: 'Second Chance reminder emails sent (or suppressed, with the reason)',
+    tags: ['after payment'],
+    parameters: [SITE, q('order_id', 'emails of this order'), q('status', 'sent or suppressed', { type: 'string', enum: ['sent', 'suppressed'] })],
+  },
+  'DELETE /_sandbox/second-chance/outbox': { summary: 'Empty the Second Chance outbox (of the site, or all)', tags: ['after payment'], parameters: [SITE] },
+  'GET /_sandbox/second-chance/pending': { summary: 'Second Chance reminders still to fall due, with when', tags: ['after payment'], parameters: [SITE] },
+};
