@@ -1,0 +1,160 @@
+// Real browser (Chromium) through the redirect and direct flows: what a tester clicks,
+// where the shopper lands, and the order status the API reports afterwards.
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { start } from './helpers/build.js';
+import { createOrderHttp, launchBrowser, newContext, orderStatusHttp, shot, startMerchant } from './helpers/browser.js';
+
+let n = 0;
+function orderBody(merchant: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'redirect',
+    gateway: 'DIRECTBANK',
+    order_id: `browser-${++n}`,
+    currency: 'EUR',
+    amount: 2495,
+    description: 'Espresso beans, 1 kg',
+    payment_options: { redirect_url: `${merchant}/thanks?cart=7`, cancel_url: `${merchant}/cart` },
+    customer: { locale: 'en_US', country: 'DE', first_name: 'Max', last_name: 'Mustermann' },
+    ...overrides,
+  };
+}
+
+/** Bank steps up to (not including) the TAN; screenshots when a prefix is given. */
+async function toTan(page: Page, prefix?: string): Promise<void> {
+  await page.getByTestId('bank-option-de-commerzbank').check();
+  if (prefix) await shot(page, `${prefix}-bank-choose`);
+  await page.getByTestId('bank-continue').click();
+  await page.getByLabel('User ID').fill('max');
+  await page.getByLabel('PIN').fill('1234');
+  if (prefix) await shot(page, `${prefix}-bank-login`);
+  await page.getByTestId('login').click();
+  await page.getByTestId('account-option-0').check();
+  if (prefix) await shot(page, `${prefix}-bank-account`);
+  await page.getByTestId('account-continue').click();
+  await page.getByLabel('TAN').fill('123456');
+  if (prefix) await shot(page, `${prefix}-bank-tan`);
+}
+
+// Chromium on a busy 2-core machine: allow more than the suite's default per-file timeout.
+t.setTimeout(300_000);
+
+t.test('browser flows', async (t) => {
+  const sandbox = await start(t, { manualClock: true });
+  const browser = await launchBrowser(t);
+  const merchant = await startMerchant(t);
+
+  await t.test('redirect flow below 100 EUR: payment page, bank, confirmed, back at redirect_url', async (t) => {
+    const { page, dialogs } = await newContext(t, browser);
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url));
+    await page.goto(order.payment_url);
+    t.equal(await page.getByTestId('amount').textContent(), '€24.95');
+    t.equal(await page.getByLabel('Test scenario').inputValue(), 'completed');
+    await shot(page, '01-payment-page');
+    await page.getByTestId('continue').click();
+    await toTan(page, '0');
+    await page.getByTestId('confirm').click();
+    await t.resolves(page.getByTestId('result-title').waitFor());
+    t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed');
+    await shot(page, '06-payment-confirmed');
+    t.same(await orderStatusHttp(sandbox.apiUrl, order.order_id).then((o) => [o.status, o.financial_status]), ['completed', 'completed']);
+    await page.getByTestId('return').click();
+    await page.waitForURL(/\/thanks\?/);
+    const landed = new URL(page.url());
+    t.equal(landed.pathname, '/thanks');
+    t.equal(landed.searchParams.get('cart'), '7', "the merchant's own query is kept");
+    t.equal(landed.searchParams.get('transactionid'), order.order_id);
+    t.equal(await page.getByTestId('merchant').textContent(), 'Merchant /thanks');
+    await page.goBack();
+    t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed', 'going back shows the result, not a form');
+    t.same(dialogs, []);
+  });
+
+  await t.test('redirect flow from 100 EUR: uncleared', async (t) => {
+    const { page } = await newContext(t, browser);
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { amount: 15000 }));
+    await page.goto(order.payment_url);
+    await page.getByTestId('continue').click();
+    await toTan(page);
+    await page.getByTestId('confirm').click();
+    t.match(await page.getByTestId('result-body').textContent(), /once they clear/);
+    t.same(await orderStatusHttp(sandbox.apiUrl, order.order_id).then((o) => [o.status, o.financial_status]), ['uncleared', 'uncleared']);
+    await sandbox.app.sandbox.engine.clock.advance(24 * 3_600_000);
+    t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'completed', 'completed a day later');
+  });
+
+  await t.test('direct flow: payment_url opens the bank', async (t) => {
+    const { page } = await newContext(t, browser);
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { type: 'direct' }));
+    t.match(order.payment_url, /\/bank\//);
+    await page.goto(order.payment_url);
+    t.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Choose your bank');
+    await toTan(page);
+    await page.getByTestId('confirm').click();
+    await page.getByTestId('return').click();
+    await page.waitForURL(/transactionid=/);
+    t.equal(new URL(page.url()).searchParams.get('transactionid'), order.order_id);
+    t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'completed');
+  });
+
+  await t.test('with JavaScript switched off the flow still completes', async (t) => {
+    const { page } = await newContext(t, browser, { javaScriptEnabled: false });
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url));
+    await page.goto(order.payment_url);
+    await page.getByLabel('Test scenario').selectOption('completed');
+    await page.getByTestId('continue').click();
+    await page.getByLabel('Country of your bank').selectOption('AT');
+    await page.getByTestId('show-banks').click();
+    await page.getByTestId('bank-option-at-erste').check();
+    await page.getByTestId('bank-continue').click();
+    await page.getByLabel('User ID').fill('max');
+    await page.getByLabel('PIN').fill('1234');
+    await page.getByTestId('login').click();
+    await page.getByTestId('account-continue').click();
+    await page.getByLabel('TAN').fill('999999');
+    await page.getByTestId('confirm').click();
+    t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed');
+    t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'completed');
+  });
+
+  await t.test('cancel on the payment page and at each bank step lands on cancel_url', async (t) => {
+    const steps = ['payment page', 'bank', 'login', 'account', 'tan'] as const;
+    for (const [i, at] of steps.entries()) {
+      const { page } = await newContext(t, browser);
+      const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url));
+      await page.goto(order.payment_url);
+      if (i >= 1) await page.getByTestId('continue').click();
+      if (i >= 2) {
+        await page.getByTestId('bank-option-de-commerzbank').check();
+        await page.getByTestId('bank-continue').click();
+      }
+      if (i >= 3) {
+        await page.getByLabel('User ID').fill('max');
+        await page.getByLabel('PIN').fill('1');
+        await page.getByTestId('login').click();
+      }
+      if (i >= 4) await page.getByTestId('account-continue').click();
+      await page.getByTestId('cancel').click();
+      await page.waitForURL(/\/cart\?/);
+      t.equal(new URL(page.url()).searchParams.get('transactionid'), order.order_id, `cancel at ${at}`);
+      const s = await orderStatusHttp(sandbox.apiUrl, order.order_id);
+      t.same([s.status, s.financial_status], ['void', 'cancelled'], `cancel at ${at}`);
+    }
+  });
+
+  await t.test('declined scenario: declined page, back to cancel_url', async (t) => {
+    const { page } = await newContext(t, browser);
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url));
+    await page.goto(order.payment_url);
+    await page.getByLabel('Test scenario').selectOption({ label: 'Declined' });
+    await page.getByTestId('continue').click();
+    await toTan(page);
+    await page.getByTestId('confirm').click();
+    t.equal(await page.getByTestId('result-title').textContent(), 'Payment declined');
+    await shot(page, '11-declined');
+    await page.getByTestId('return').click();
+    await page.waitForURL(/\/cart\?/);
+    t.equal(new URL(page.url()).searchParams.get('transactionid'), order.order_id);
+    t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'declined');
+  });
+});
