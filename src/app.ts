@@ -10,6 +10,7 @@ import type { SandboxContext } from './context.js';
 import { createContext, resumeContext } from './context.js';
 import { apiPlugin } from './api/plugin.js';
 import { installBodyParser } from './http/body-parser.js';
+import { frameworkErrors } from './http/framework-errors.js';
 import { pagesPlugin } from './pages/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
@@ -44,6 +45,8 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Undecodable paths and overlong ids: MultiSafepay's envelope under /v1/json, not Fastify's.
+    frameworkErrors,
   });
   app.decorate('sandbox', ctx);
   installBodyParser(app);

@@ -179,6 +179,9 @@ t.test('9999 and 1000: requests that cannot be read, unknown endpoints, unsuppor
   const big = await build(t, { bodyLimit: 2048 });
   rejects(t, await api(big, 'POST', '/orders', orderBody({ description: 'x'.repeat(4000) })), 413, 9999, /larger than this sandbox accepts/, 'body over the limit');
 
+  rejects(t, await api(app, 'GET', '/orders/%E0%A4%A'), 400, 9999, /not valid percent-encoding.*encodeURIComponent/, 'undecodable path', 'GET', '/orders/x');
+  rejects(t, await api(app, 'GET', `/orders/${'a'.repeat(600)}`), 414, 9999, /too long/, 'overlong id', 'GET', '/orders/x');
+
   const unknown = await api(app, 'GET', '/nothing-here');
   t.equal(unknown.statusCode, 404);
   t.equal(unknown.json().error_code, 1000);
