@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
-import { ApiError } from '../domain/errors.js';
 import { ControlError, bodyObject, onlyFields } from './control-error.js';
 import { parseDuration } from './duration.js';
 import { parseScenario } from './scenario-rules.js';
@@ -27,11 +26,12 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return { rule: scenarioRuleView(rule) };
   });
 
+  // A site may remove its own rules and sandbox-wide ones (it sees both in its list), not another site's.
   app.delete('/scenarios/:id', async (req) => {
     const id = (req.params as { id: string }).id;
     const site = siteOf(req, ctx);
     const rule = scenarios.get(id);
-    if (!rule || (site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no scenario rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/scenarios lists them`);
+    if (!rule || (site !== null && rule.site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no scenario rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/scenarios lists them`);
     scenarios.remove(id);
     return { removed: id };
   });
@@ -48,26 +48,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const scenario = parseScenario(body.scenario);
     const delay = body.delay === undefined || body.delay === null ? null : parseDuration(body.delay, 'delay');
     const order = findOrder(engine, site, id);
-    if (order.status !== 'initialized') {
-      throw new ControlError(409, 'conflict', `order ${id.slice(0, 60)} is already ${order.status}; a scenario can only decide an unpaid (initialized) order. Create a new order.`);
-    }
-    const tx = order.transaction_id;
-    engine.transition(order.site, tx, { kind: 'update', scenario }, 'control', `scenario ${scenario} set by the control plane`);
-    let played = false;
-    if (delay === null) {
-      scenarios.cancelPlay(order.site, tx);
-    } else if (delay === 0) {
-      try {
-        scenarios.play(order.site, tx, 'the control plane at once');
-        played = true;
-      } catch (err) {
-        if (err instanceof ApiError) throw new ControlError(409, 'conflict', err.message);
-        throw err;
-      }
-    } else {
-      scenarios.schedulePlay(order.site, tx, delay);
-    }
-    const now = engine.getOrder(order.site, tx) ?? order;
+    const { played, order: now } = scenarios.setOutcome(order, scenario, delay, 'the control plane');
     return { played, order: orderSummary(engine, now) };
   });
 
@@ -83,7 +64,7 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const id = (req.params as { id: string }).id;
     const site = siteOf(req, ctx);
     const rule = failures.get(id);
-    if (!rule || (site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no failure rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/failures lists them`);
+    if (!rule || (site !== null && rule.site !== null && rule.site !== site)) throw new ControlError(404, 'not_found', `no failure rule ${id.slice(0, 40)}${site !== null ? ' of this site' : ''}; GET /_sandbox/failures lists them`);
     failures.remove(id);
     return { removed: id };
   });
