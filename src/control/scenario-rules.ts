@@ -202,6 +202,34 @@ export class ScenarioRules {
     });
   }
 
+  /**
+   * Decide one unpaid order's outcome (control API and dashboard alike): store the scenario
+   * on the order, then play it now (delay 0), after `delayMs` on the site's clock, or leave
+   * it to the shopper at the bank (null). `by` names the door in the timeline notes.
+   */
+  setOutcome(order: OrderRecord, scenario: Scenario, delayMs: number | null, by: string): { played: boolean; order: OrderRecord } {
+    if (order.status !== 'initialized') {
+      throw new ControlError(409, 'conflict', `order ${String(order.order_id).slice(0, 60)} is already ${order.status}; a scenario can only decide an unpaid (initialized) order. Create a new order.`);
+    }
+    const { site, transaction_id: tx } = order;
+    this.engine.transition(site, tx, { kind: 'update', scenario }, 'control', `scenario ${scenario} set by ${by}`);
+    let played = false;
+    if (delayMs === null) {
+      this.cancelPlay(site, tx);
+    } else if (delayMs === 0) {
+      try {
+        this.play(site, tx, `${by} at once`);
+        played = true;
+      } catch (err) {
+        if (err instanceof ApiError) throw new ControlError(409, 'conflict', err.message);
+        throw err;
+      }
+    } else {
+      this.schedulePlay(site, tx, delayMs);
+    }
+    return { played, order: this.engine.getOrder(site, tx) ?? order };
+  }
+
   /** Play the order's scenario `delayMs` from now, as a job on the site's clock. */
   schedulePlay(site: string, transactionId: number, delayMs: number): void {
     const due = this.engine.now(site) + delayMs;
