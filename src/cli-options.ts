@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './config.js';
 import { ConfigError } from './config.js';
 import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhooks/cli.js';
+import { AFTER_PAYMENT_FLAGS, AFTER_PAYMENT_HELP, afterPaymentCliOptions } from './after-payment-cli.js';
 
 export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
 
@@ -27,7 +28,7 @@ Usage: sofort-sandbox [options]
                       (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it)
   --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
                       preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
-${WEBHOOK_HELP}  --log               log every request (env LOG=1)
+${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}  --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
 
@@ -66,6 +67,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       'data-dir': { type: 'string' },
       'retention-days': { type: 'string' },
       ...WEBHOOK_FLAGS,
+      ...AFTER_PAYMENT_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -102,6 +104,9 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
     throw new ConfigError(`${o}: ${m}`);
   });
   if (webhooks) opts.webhooks = webhooks;
+  Object.assign(opts, afterPaymentCliOptions(values, env, (o, m) => {
+    throw new ConfigError(`${o}: ${m}`);
+  }));
   return opts;
 }
 
