@@ -20,20 +20,20 @@ function orderBody(merchant: string, overrides: Record<string, unknown> = {}): R
   };
 }
 
-/** Bank steps up to (not including) the TAN; screenshots when a prefix is given. */
-async function toTan(page: Page, prefix?: string): Promise<void> {
+/** Bank steps up to (not including) confirming the TAN; screenshots of each step when asked. */
+async function toTan(page: Page, shots = false): Promise<void> {
   await page.getByTestId('bank-option-de-commerzbank').check();
-  if (prefix) await shot(page, `${prefix}-bank-choose`);
+  if (shots) await shot(page, '02-bank-choose');
   await page.getByTestId('bank-continue').click();
   await page.getByLabel('User ID').fill('max');
   await page.getByLabel('PIN').fill('1234');
-  if (prefix) await shot(page, `${prefix}-bank-login`);
+  if (shots) await shot(page, '03-bank-login');
   await page.getByTestId('login').click();
   await page.getByTestId('account-option-0').check();
-  if (prefix) await shot(page, `${prefix}-bank-account`);
+  if (shots) await shot(page, '04-bank-account');
   await page.getByTestId('account-continue').click();
   await page.getByLabel('TAN').fill('123456');
-  if (prefix) await shot(page, `${prefix}-bank-tan`);
+  if (shots) await shot(page, '05-bank-tan');
 }
 
 // Chromium on a busy 2-core machine: allow more than the suite's default per-file timeout.
@@ -52,7 +52,7 @@ t.test('browser flows', async (t) => {
     t.equal(await page.getByLabel('Test scenario').inputValue(), 'completed');
     await shot(page, '01-payment-page');
     await page.getByTestId('continue').click();
-    await toTan(page, '0');
+    await toTan(page, true);
     await page.getByTestId('confirm').click();
     await t.resolves(page.getByTestId('result-title').waitFor());
     t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed');
@@ -139,6 +139,11 @@ t.test('browser flows', async (t) => {
       t.equal(new URL(page.url()).searchParams.get('transactionid'), order.order_id, `cancel at ${at}`);
       const s = await orderStatusHttp(sandbox.apiUrl, order.order_id);
       t.same([s.status, s.financial_status], ['void', 'cancelled'], `cancel at ${at}`);
+      if (i === 0) {
+        await page.goto(order.payment_url);
+        t.equal(await page.getByTestId('result-title').textContent(), 'Payment cancelled', 'the link now shows the cancelled page');
+        await shot(page, '10-cancelled');
+      }
     }
   });
 
