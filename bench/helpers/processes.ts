@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +38,9 @@ export function ensureBuilt(): void {
  * Spawn `node ...args` and wait for the line that names its URL ("listening on http://...").
  * Resolves with the URL; rejects if the process exits or stays silent for `timeoutMs`.
  */
-export function spawnServer(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Server> {
+export function spawnServer(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000, stdin = false): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => fail(new Error(`no "listening on" line within ${timeoutMs} ms`)), timeoutMs);
@@ -49,14 +49,15 @@ export function spawnServer(args: string[], env: Record<string, string> = {}, ti
       child.kill('SIGKILL');
       reject(new Error(`${e.message}\nstdout: ${out}\nstderr: ${err}`));
     }
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
+    const stdout = child.stdout!;
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
-      child.stdout.removeAllListeners('data');
-      child.stdout.resume();
+      stdout.removeAllListeners('data');
+      stdout.resume();
       resolve({ url: m[1]!.replace(/\/$/, ''), child, stop: () => stop(child) });
     });
     child.on('exit', (code) => fail(new Error(`exited with ${String(code)} before listening`)));
@@ -81,6 +82,39 @@ export function runNode(args: string[], env: Record<string, string> = {}): Promi
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`node ${args.join(' ').slice(0, 80)} exited with ${String(code)}`))));
   });
+}
+
+/** Write `command` to a server's stdin and resolve with its next stdout line that starts with `prefix`. */
+export function ask(server: Server, command: string, prefix: string, timeoutMs = 60_000): Promise<string> {
+  const { stdin, stdout } = server.child;
+  if (!stdin || !stdout) throw new Error('the server was spawned without stdin/stdout pipes');
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => done(new Error(`no "${prefix}" line within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (d: Buffer): void => {
+      buf += d.toString();
+      const line = buf.split('\n').find((l) => l.startsWith(prefix));
+      if (line !== undefined) done(null, line.slice(prefix.length));
+    };
+    function done(err: Error | null, line = ''): void {
+      clearTimeout(timer);
+      stdout!.off('data', onData);
+      if (err) reject(err);
+      else resolve(line);
+    }
+    stdout.on('data', onData);
+    stdin.write(`${command}\n`);
+  });
+}
+
+/** Resident set size of a process, from /proc (Linux), in bytes; null elsewhere. */
+export function rssOf(pid: number | undefined): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 export function median(xs: number[]): number {
