@@ -48,7 +48,7 @@ t.test('orders untouched for the retention period are forgotten; newer ones stay
   t.equal((await app.inject({ method: 'GET', url: '/health' })).json().orders, 2);
 });
 
-t.test('an old order with pending timed work (a webhook retry, a long link) is kept until that work is done', async (t) => {
+t.test('an old order with pending timed work (a refund settling, a long link) is kept until that work is done', async (t) => {
   const app = await build(t, { manualClock: true, startTime: START, retentionDays: 1 });
   const engine = app.sandbox.engine;
   const held = await createOrder(app);

@@ -17,7 +17,9 @@ const TIMER_ID = 'housekeeping:retention';
 
 /**
  * Orders old enough to forget: last changed more than `days` ago on their site's clock,
- * with no pending timed work (a long payment link, an uncleared payment, a webhook retry).
+ * with no pending job that names them (`data.transaction_id`: a long payment link, an
+ * uncleared payment, a refund settling). Webhook jobs name a notification instead; the
+ * dispatcher drops those of forgotten orders in its onForget listener.
  */
 export function expiredOrders(engine: Engine, days: number): OrderRecord[] {
   const busy = new Set<string>();
