@@ -78,3 +78,39 @@ t.test('waitFor resolves for an acknowledged order and rejects when aborted', as
   off();
   t.equal(pinged, 1);
 });
+
+t.test('the limiter: a saturated receiver does not hold up another, and a long backlog drains in order', async (t) => {
+  const { Limiter } = await import('../src/webhooks/limiter.js');
+  const lim = new Limiter(3, 2);
+  const order: string[] = [];
+  const releases: Array<() => void> = [];
+  const take = (key: string, tag: string): Promise<void> =>
+    lim.acquire(key).then((release) => {
+      order.push(tag);
+      releases.push(release);
+    });
+  const waits = [take('slow', 's1'), take('slow', 's2'), take('slow', 's3'), take('fast', 'f1')];
+  await Promise.all([waits[0], waits[1], waits[3]]);
+  t.same(order, ['s1', 's2', 'f1'], 's3 waits for its receiver, f1 does not');
+  t.equal(lim.inFlight, 3);
+  t.equal(lim.queued, 1);
+  releases[0]!();
+  releases[0]!(); // releasing twice frees one slot only
+  await waits[2];
+  t.same(order, ['s1', 's2', 'f1', 's3']);
+  t.equal(lim.inFlight, 3);
+
+  const big = new Limiter(1, 1);
+  const seen: number[] = [];
+  await Promise.all(
+    Array.from({ length: 3000 }, (_, i) =>
+      big.acquire('one').then((release) => {
+        seen.push(i);
+        release();
+      }),
+    ),
+  );
+  t.equal(seen.length, 3000);
+  t.ok(seen.every((v, i) => v === i), 'first come, first served');
+  t.equal(big.queued, 0);
+});

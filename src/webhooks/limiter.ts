@@ -1,17 +1,38 @@
 /**
- * Bounds requests in flight: at most `total` overall and `perKey` per receiver. A waiter
- * whose receiver is saturated is passed over, so a slow or dead receiver holds at most
- * `perKey` slots and never starves notifications to other receivers.
+ * Bounds requests in flight: at most `total` overall and `perKey` per receiver. Waiters
+ * queue per receiver, so a slow or dead receiver holds at most `perKey` slots and never
+ * starves notifications to other receivers; a freed slot costs O(receivers waiting), not
+ * O(requests waiting), so a backlog of thousands stays cheap.
  */
-interface Waiter {
-  key: string;
-  grant: (release: () => void) => void;
+type Grant = (release: () => void) => void;
+
+/** A FIFO that does not shift an array on every take. */
+class Queue {
+  private items: Grant[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(g: Grant): void {
+    this.items.push(g);
+  }
+  take(): Grant | undefined {
+    const g = this.items[this.head];
+    this.items[this.head++] = undefined as unknown as Grant;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return g;
+  }
 }
 
 export class Limiter {
   private active = 0;
+  private waiting = 0;
   private readonly perKeyActive = new Map<string, number>();
-  private readonly waiting: Waiter[] = [];
+  /** Receivers with waiters, in the order they started waiting (Map keeps insertion order). */
+  private readonly queues = new Map<string, Queue>();
 
   constructor(
     private readonly total: number,
@@ -23,40 +44,46 @@ export class Limiter {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting;
   }
 
   acquire(key: string): Promise<() => void> {
     return new Promise((grant) => {
-      this.waiting.push({ key, grant });
+      let q = this.queues.get(key);
+      if (!q) {
+        q = new Queue();
+        this.queues.set(key, q);
+      }
+      q.push(grant);
+      this.waiting++;
       this.pump();
     });
   }
 
-  private canRun(key: string): boolean {
-    return this.active < this.total && (this.perKeyActive.get(key) ?? 0) < this.perKey;
+  private pump(): void {
+    for (const [key, q] of this.queues) {
+      if (this.active >= this.total) return;
+      while (q.size > 0 && this.active < this.total && (this.perKeyActive.get(key) ?? 0) < this.perKey) {
+        const grant = q.take()!;
+        this.waiting--;
+        this.start(key, grant);
+      }
+      if (q.size === 0) this.queues.delete(key);
+    }
   }
 
-  private pump(): void {
-    for (let i = 0; i < this.waiting.length && this.active < this.total; ) {
-      const w = this.waiting[i]!;
-      if (!this.canRun(w.key)) {
-        i++;
-        continue;
-      }
-      this.waiting.splice(i, 1);
-      this.active++;
-      this.perKeyActive.set(w.key, (this.perKeyActive.get(w.key) ?? 0) + 1);
-      let released = false;
-      w.grant(() => {
-        if (released) return;
-        released = true;
-        this.active--;
-        const n = (this.perKeyActive.get(w.key) ?? 1) - 1;
-        if (n === 0) this.perKeyActive.delete(w.key);
-        else this.perKeyActive.set(w.key, n);
-        this.pump();
-      });
-    }
+  private start(key: string, grant: Grant): void {
+    this.active++;
+    this.perKeyActive.set(key, (this.perKeyActive.get(key) ?? 0) + 1);
+    let released = false;
+    grant(() => {
+      if (released) return;
+      released = true;
+      this.active--;
+      const n = (this.perKeyActive.get(key) ?? 1) - 1;
+      if (n === 0) this.perKeyActive.delete(key);
+      else this.perKeyActive.set(key, n);
+      this.pump();
+    });
   }
 }
