@@ -313,4 +313,36 @@ export class SandboxControl {
   resend(deliveryId: string): Promise<Record<string, unknown>> {
     return this.request('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/resend`);
   }
+
+  // ---- after payment (routes of src/control/after-payment-routes.ts) ----------------------
+
+  /** Refunds of the client's site (every site without a key), newest first; `settles_at` says when midnight settles one. */
+  async refunds(status?: 'reserved' | 'completed' | 'void'): Promise<Array<Record<string, unknown>>> {
+    return (await this.request<{ refunds: Array<Record<string, unknown>> }>('GET', '/refunds', undefined, { status })).refunds;
+  }
+
+  /** The test dashboard's "Accept": a reserved refund completes now. */
+  async acceptRefund(refundId: number): Promise<Record<string, unknown>> {
+    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/accept`)).refund;
+  }
+
+  /** Cancel a reserved refund (as PATCH /orders/{id}/refunds/{refund_id} {"status":"void"} does). */
+  async voidRefund(refundId: number): Promise<Record<string, unknown>> {
+    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/void`)).refund;
+  }
+
+  /** Second Chance outbox: emails sent and reminders suppressed (with the reason), oldest first. */
+  async outbox(filter: { order_id?: string | number; status?: 'sent' | 'suppressed' } = {}): Promise<Array<Record<string, unknown>>> {
+    const query = { order_id: filter.order_id === undefined ? undefined : String(filter.order_id), status: filter.status };
+    return (await this.request<{ emails: Array<Record<string, unknown>> }>('GET', '/second-chance/outbox', undefined, query)).emails;
+  }
+
+  async clearOutbox(): Promise<number> {
+    return (await this.request<{ removed: number }>('DELETE', '/second-chance/outbox')).removed;
+  }
+
+  /** Recurring tokens of the client's site (of one customer reference if given). */
+  async tokens(reference?: string): Promise<Array<Record<string, unknown>>> {
+    return (await this.request<{ tokens: Array<Record<string, unknown>> }>('GET', '/recurring/tokens', undefined, { reference })).tokens;
+  }
 }

@@ -47,6 +47,10 @@ export class RefundService {
   ) {
     this.index = engine.store.collection<number>('refund-ids');
     engine.jobs.handle(JOB_KIND, (job) => this.settleFromJob(job));
+    // Retention forgets old orders: their refund ids go with them.
+    engine.onForget((orders) => {
+      for (const o of orders) for (const r of o.refunds) this.index.delete(refundKey(o.site, r.refund_id));
+    });
   }
 
   /** Create a refund of `order` (already looked up on `site`). Throws ApiError 1002/1034. */

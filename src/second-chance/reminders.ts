@@ -80,6 +80,11 @@ export class SecondChanceService {
     this.outbox = engine.store.collection<OutboxEntry>('second-chance-outbox');
     engine.jobs.handle(JOB_KIND, (job) => this.fire(job));
     engine.onEvent((event, order) => this.onEvent(event, order));
+    // Retention forgets old orders: their reminders go with them.
+    engine.onForget((orders) => {
+      const gone = new Set(orders.map((o) => `${o.site}\n${o.transaction_id}`));
+      for (const [k, e] of [...this.outbox.entries()]) if (gone.has(`${e.site}\n${e.transaction_id}`)) this.outbox.delete(k);
+    });
   }
 
   /** Where links point when no publicUrl is set: the address the sandbox listens on. */
