@@ -18,7 +18,7 @@ import type { Obj } from './control-error.js';
 import { badField, isObj, onlyFields } from './control-error.js';
 import { parseDuration } from './duration.js';
 import type { MatchSubject, RuleMatch } from './match.js';
-import { compilePattern, matches, parseMatch, parseUses } from './match.js';
+import { PatternCache, compilePattern, matches, parseMatch, parseUses } from './match.js';
 
 export const FAILURE_KINDS = ['error', 'http', 'latency', 'drop', 'timeout'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -64,16 +64,17 @@ function parseOn(v: unknown, field: string): string {
 }
 
 /** Does a rule's `on` cover this API call? `path` is relative to /v1/json, without the query. */
-export function coversRoute(on: string, method: string, path: string): boolean {
+export function coversRoute(on: string, method: string, path: string, cache?: PatternCache): boolean {
   if (on === 'any') return true;
   if (on === 'create_order') return method === 'POST' && /^\/orders\/?$/.test(path);
   const [m = '*', glob = '/'] = on.split(' ');
-  return (m === '*' || m === method) && compilePattern(glob, 'on').test(path);
+  return (m === '*' || m === method) && (cache ? cache.get(glob) : compilePattern(glob, 'on')).test(path);
 }
 
 export class FailureRules {
   private readonly rules: Collection<FailureRule>;
   private readonly presets: FailureRule[] = [];
+  private readonly patterns = new PatternCache();
   private seq = 0;
 
   constructor(private readonly engine: Engine) {
@@ -200,9 +201,9 @@ export class FailureRules {
     let s: MatchSubject | null = null;
     for (const rule of this.list(site)) {
       if (rule.site !== null && rule.site !== site) continue;
-      if (!coversRoute(rule.on, method, path)) continue;
+      if (!coversRoute(rule.on, method, path, this.patterns)) continue;
       s ??= subject();
-      if (!matches(rule.match, s)) continue;
+      if (!matches(rule.match, s, this.patterns)) continue;
       if (rule.probability < 1 && this.engine.ids.random() >= rule.probability) continue;
       this.engine.store.transaction(() => {
         const left = rule.remaining === null ? null : rule.remaining - 1;

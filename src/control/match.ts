@@ -137,12 +137,26 @@ export function parseUses(body: Obj, where = ''): number | null {
   return null;
 }
 
-export function matches(match: RuleMatch, s: MatchSubject): boolean {
+/** Compiled patterns of one rule set, so an API call does not compile regexes (bounded). */
+export class PatternCache {
+  private readonly map = new Map<string, RegExp>();
+  get(pattern: string): RegExp {
+    let re = this.map.get(pattern);
+    if (!re) {
+      if (this.map.size >= 1000) this.map.clear();
+      re = compilePattern(pattern, 'pattern');
+      this.map.set(pattern, re);
+    }
+    return re;
+  }
+}
+
+export function matches(match: RuleMatch, s: MatchSubject, cache?: PatternCache): boolean {
   for (const f of TEXT_FIELDS) {
     const p = match[f];
     if (p === undefined) continue;
     const v = s[f];
-    if (v === null || !compilePattern(p, f).test(v)) return false;
+    if (v === null || !(cache ? cache.get(p) : compilePattern(p, f)).test(v)) return false;
   }
   if (match.amount) {
     if (s.amount === null) return false;

@@ -22,7 +22,7 @@ import type { Obj } from './control-error.js';
 import { ControlError, badField, isObj, onlyFields } from './control-error.js';
 import { formatDuration, parseDuration } from './duration.js';
 import type { RuleMatch } from './match.js';
-import { matches, parseMatch, parseUses, subjectOf } from './match.js';
+import { PatternCache, matches, parseMatch, parseUses, subjectOf } from './match.js';
 
 export interface ScenarioRule {
   readonly id: string;
@@ -87,6 +87,7 @@ export function markerOf(order: Pick<OrderRecord, 'var3' | 'customer'>): Marker 
 export class ScenarioRules {
   private readonly rules: Collection<ScenarioRule>;
   private readonly presets: ScenarioRule[] = [];
+  private readonly patterns = new PatternCache();
   private seq = 0;
 
   constructor(private readonly engine: Engine) {
@@ -167,7 +168,7 @@ export class ScenarioRules {
       return;
     }
     const subject = subjectOf(order as unknown as Obj);
-    const rule = this.list(order.site).find((r) => matches(r.match, subject));
+    const rule = this.list(order.site).find((r) => matches(r.match, subject, this.patterns));
     if (!rule) return;
     this.engine.store.transaction(() => {
       const left = rule.remaining === null ? null : rule.remaining - 1;
