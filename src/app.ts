@@ -12,6 +12,7 @@ import { apiPlugin } from './api/plugin.js';
 import { installBodyParser } from './http/body-parser.js';
 import { frameworkErrors } from './http/framework-errors.js';
 import { pagesPlugin } from './pages/plugin.js';
+import { dashboardPlugin } from './dashboard/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
 import { installApiHooks } from './control/api-hooks.js';
@@ -62,6 +63,7 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
   await app.register(apiPlugin, { prefix: '/v1/json', ctx, extraRoutes: apiRoutes });
   await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });
   await app.register(pagesPlugin, { ctx });
+  await app.register(dashboardPlugin, { ctx });
 
   // Stored timers (after a restart) go back on their clocks once every feature's handlers exist.
   app.addHook('onReady', async () => resumeContext(ctx));

@@ -11,6 +11,7 @@ const FILES: ReadonlyArray<[name: string, type: string]> = [
   ['sandbox.css', 'text/css; charset=utf-8'],
   ['sofort.svg', 'image/svg+xml'],
   ['pages.js', 'text/javascript; charset=utf-8'],
+  ['dashboard.js', 'text/javascript; charset=utf-8'],
 ];
 
 export function registerStatic(app: FastifyInstance): void {
