@@ -192,3 +192,17 @@ t.test('bad scenario input gets a 4xx naming the problem and changes nothing', a
   const unknownRule = await refusal(t, () => control.removeScenario('sr_nope'));
   t.match(unknownRule, { status: 404, code: 'not_found' });
 });
+
+t.test('a token payment (no bank page) with a scenario plays it at once instead of charging', async (t) => {
+  const { control, createOrder, api } = await sandbox(t);
+  const customer = { locale: 'de_DE', country: 'DE', email: 'jane@example.com', reference: 'cust-1' };
+  const first = await createOrder({ recurring_model: 'cardOnFile', customer });
+  await control.outcome(first, 'completed', { delay: 0 });
+  const recurringId = (await api('GET', `/orders/${first}`)).json.data.payment_details.recurring_id;
+  t.type(recurringId, 'string', 'the paid first payment made a token');
+
+  const declined = await createOrder({ type: 'direct', recurring_id: recurringId, recurring_model: 'cardOnFile', customer: { ...customer, email: 'jane+declined@example.com' } });
+  t.equal((await control.order(declined)).status, 'declined', 'the marker decided the token payment');
+  const charged = await createOrder({ type: 'direct', recurring_id: recurringId, recurring_model: 'cardOnFile', customer });
+  t.equal((await control.order(charged)).status, 'completed', 'without a scenario the token is charged as usual');
+});

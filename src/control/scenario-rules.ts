@@ -185,7 +185,8 @@ export class ScenarioRules {
   private choose(order: OrderRecord, scenario: Scenario, delayMs: number | null, why: string): void {
     this.engine.transition(order.site, order.transaction_id, { kind: 'update', scenario }, 'control', `scenario ${scenario} set by ${why}`);
     // A token payment (direct debit) has no bank page where a shopper would confirm: play it at once.
-    const delay = delayMs ?? (order.gateway === RECURRING_GATEWAY ? 0 : null);
+    const tokenPayment = order.gateway === RECURRING_GATEWAY || (order.type === 'direct' && order.recurring_id !== null);
+    const delay = delayMs ?? (tokenPayment ? 0 : null);
     if (delay === null) return;
     if (delay > 0) {
       this.schedulePlay(order.site, order.transaction_id, delay);
