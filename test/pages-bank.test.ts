@@ -312,3 +312,35 @@ t.test('a configured country without fixture banks still gets a bank to pay with
   t.equal(s.status, 'completed');
   t.ok(isValidIban(s.data.payment_details.account_iban));
 });
+
+t.test('an unexpected failure shows the error page with status 500, no stack trace, and pays nothing', async (t) => {
+  const app = await build(t);
+  const { session, order_id } = await newOrder(app, { type: 'direct' });
+  await walkToTan(app, session);
+  const engine = app.sandbox.engine;
+  const original = engine.transition.bind(engine);
+  engine.transition = () => {
+    throw new Error('disk on fire');
+  };
+  t.teardown(() => {
+    engine.transition = original;
+  });
+  const res = await post(app, `/bank/${session}/tan`, { tan: '123456' });
+  t.equal(res.statusCode, 500);
+  t.match(res.headers['content-type'], /^text\/html/);
+  t.equal(testId(res.body, 'result-title'), 'Something went wrong');
+  t.notMatch(res.body, /disk on fire/);
+  t.notMatch(res.body, /\.ts:\d+/);
+  t.equal((await statusOf(app, order_id)).status, 'initialized');
+});
+
+t.test('bank step state goes when retention forgets the order', async (t) => {
+  const app = await build(t);
+  const { session } = await newOrder(app, { type: 'direct' });
+  await post(app, `/bank/${session}/bank`, { bank: 'de-ing' });
+  const sessions = app.sandbox.store.collection('bank-sessions');
+  t.ok(sessions.has(session));
+  app.sandbox.engine.forgetOrders([app.sandbox.engine.findBySession(session)!]);
+  t.notOk(sessions.has(session));
+  t.equal((await get(app, `/bank/${session}/`)).statusCode, 404, 'a forgotten order is an unknown session');
+});

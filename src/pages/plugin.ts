@@ -35,8 +35,13 @@ export async function pagesPlugin(app: FastifyInstance, opts: { ctx: SandboxCont
   const unsubscribe = ctx.engine.onEvent((_event, order) => {
     if (order.status !== 'initialized') sessions.delete(order.session_id);
   });
+  // Retention forgets old orders: forget their bank step state with them.
+  const unsubscribeForget = ctx.engine.onForget((orders) => {
+    for (const o of orders) sessions.delete(o.session_id);
+  });
   app.addHook('onClose', async () => {
     unsubscribe();
+    unsubscribeForget();
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -53,8 +58,9 @@ export async function pagesPlugin(app: FastifyInstance, opts: { ctx: SandboxCont
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'payment page failed');
-    const order = ctx.engine.findBySession((req.params as { session?: string } | undefined)?.session ?? '');
     try {
+      // The order only picks the language; whatever broke may break this lookup too.
+      const order = ctx.engine.findBySession((req.params as { session?: string } | undefined)?.session ?? '');
       return await kit.send(reply, status, 'error.ejs', { ...kit.model(order ?? null, langHint(req)), status });
     } catch {
       return reply.code(status).type('text/plain; charset=utf-8').send(`sofort-sandbox: the page could not be shown (${status})`);
