@@ -182,6 +182,8 @@ t.test('9999 and 1000: requests that cannot be read, unknown endpoints, unsuppor
   rejects(t, await api(app, 'GET', '/orders/%E0%A4%A'), 400, 9999, /not valid percent-encoding.*encodeURIComponent/, 'undecodable path', 'GET', '/orders/x');
   rejects(t, await api(app, 'GET', `/orders/${'a'.repeat(600)}`), 414, 9999, /too long/, 'overlong id', 'GET', '/orders/x');
 
+  rejects(t, await api(app, 'POST', '/orders', orderBody(), { headers: { 'content-type': ';;;' } }), 415, 9999, /Content-Type header cannot be read.*application\/json/, 'unreadable Content-Type');
+
   const unknown = await api(app, 'GET', '/nothing-here');
   t.equal(unknown.statusCode, 404);
   t.equal(unknown.json().error_code, 1000);

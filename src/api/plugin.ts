@@ -19,6 +19,9 @@ export function toApiError(err: unknown): ApiError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new ApiError('UNKNOWN', 'the request body is larger than this sandbox accepts (bodyLimit); send a smaller body', 413);
   }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ApiError('UNKNOWN', 'the Content-Type header cannot be read; send Content-Type: application/json', 415);
+  }
   if (status >= 400 && status < 500) {
     return new ApiError('UNKNOWN', e.message ?? 'the request could not be read', status);
   }

@@ -17,7 +17,7 @@ export interface ErrorSpec {
 }
 
 export const ERROR_CATALOGUE = {
-  NOT_FOUND: { code: 1000, http: 404, title: 'Not found', when: 'unknown recurring token or customer reference; unknown refund' },
+  NOT_FOUND: { code: 1000, http: 404, title: 'Not found', when: 'an endpoint the sandbox does not serve; unknown recurring token or customer reference; unknown refund' },
   INVALID_AMOUNT: { code: 1001, http: 400, title: 'Invalid amount', when: 'amount missing, not a whole number of cents, or below the Sofort minimum (10 cents)' },
   INVALID_CURRENCY: { code: 1002, http: 400, title: 'Invalid currency', when: 'currency is not EUR (Sofort takes EUR only)' },
   INVALID_ORDER_ID: { code: 1006, http: 404, title: 'Invalid transaction ID', when: 'unknown order, or order_id already used by a paid order of this site' },
@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   DECLINED: { code: 1024, http: 422, title: 'Transaction declined', when: 'customer country outside the Sofort countries, or a failure rule asks for it' },
   INVALID_API_KEY: { code: 1032, http: 401, title: 'Invalid API key', when: 'no API key, a key under 5 characters, or one not in the configured list' },
   CANNOT_REFUND: { code: 1034, http: 422, title: 'Cannot refund transaction', when: 'refund above what remains, of an unpaid/cancelled/refunded order, or the same amount again within 5 minutes' },
-  UNKNOWN: { code: 9999, http: 400, title: 'Unknown error', when: 'the request could not be read at all (malformed JSON, body too large, unsupported method)' },
+  UNKNOWN: { code: 9999, http: 400, title: 'Unknown error', when: 'the request could not be read at all (malformed JSON, body too large, undecodable URL, unsupported method)' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ERROR_CATALOGUE;
