@@ -1,6 +1,7 @@
 import t from 'tap';
-import { api, build, createOrder } from './helpers/build.js';
+import { api, build, createOrder, start } from './helpers/build.js';
 import { DAY, HOUR, control, openApiErrors, pay } from './helpers/after-payment.js';
+import { receiver } from './helpers/control.js';
 
 const START = '2026-03-10T15:00:00Z';
 type App = Awaited<ReturnType<typeof build>>;
@@ -186,4 +187,19 @@ t.test('tokens list paging (limit/offset) and the control plane view of tokens',
   t.equal((await api(app, 'GET', '/recurring/customer-42', undefined, { query: { limit: 'x' } })).json().error_code, 1016);
   const view = await control(app, 'GET', '/recurring/tokens?reference=customer-42');
   t.match(view.body.tokens, [{ reference: 'customer-42', token: a.token, transaction_id: a.order.transaction_id }, { token: b.token }]);
+});
+
+t.test("the first payment's notification carries the new token (payment_details.recurring_id)", async (t) => {
+  const hook = await receiver(t);
+  const s = await start(t, { manualClock: true, startTime: START, webhooks: { delayMs: 0 } });
+  const app = s.app;
+  const first = await createOrder(app, { recurring_model: 'subscription', payment_options: { notification_url: hook.url }, customer: { country: 'DE', reference: 'customer-42' } });
+  pay(app, first.order_id);
+  await app.sandbox.engine.clock.advance(0);
+  const token = (await api(app, 'GET', `/orders/${first.order_id}`)).json().data.payment_details.recurring_id;
+  t.match(token, /^[A-Za-z0-9]{10}$/);
+  t.equal(hook.hits.length, 1);
+  const body = JSON.parse(hook.hits[0]!.body);
+  t.equal(body.status, 'completed');
+  t.equal(body.payment_details.recurring_id, token);
 });

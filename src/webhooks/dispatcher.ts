@@ -209,7 +209,9 @@ export class WebhookDispatcher {
     if (event.type === 'order_created' ? !this.config.notifyOnCreate : !event.notify) return;
     const url = order.payment_options.notification_url;
     if (!url) return;
-    this.queue(order, event.type, url);
+    // The order as stored now: a listener that ran first may have added data in the same step
+    // (a recurring token on the payment that created it), which MultiSafepay's notification carries.
+    this.queue(this.engine.getOrder(order.site, order.transaction_id) ?? order, event.type, url);
   }
 
   private drawDelay(): number {
