@@ -2,6 +2,7 @@
  * MultiSafepay's official Node client (@multisafepay/api-wrapper 1.0.1, axios 0.19) drives
  * the sandbox unchanged but for the base URL, the three ways the README describes:
  * patch BaseUrl.TEST before constructing, set each resource's axios baseURL, or HTTPS_PROXY.
+ * Covered: orders.create/get/update, gateways.get, issuers.get, refunds.create.
  */
 import { createRequire } from 'node:module';
 import t from 'tap';
@@ -140,6 +141,23 @@ t.test('a direct order, paid, then shipped through the client', async (t) => {
   t.same(shipped, { success: true, data: {} });
   const after = (await client.orders.get(String(data.transaction_id))).data as { status: string; financial_status: string };
   t.same([after.status, after.financial_status], ['shipped', 'completed'], 'looked up by transaction_id');
+});
+
+t.test('refunds.create, whose path the client writes with a leading slash', async (t) => {
+  const s = await start(t);
+  const client = new MSPClient(KEY, { environment: 'test' });
+  for (const r of [client.orders, client.refunds]) r.client.defaults.baseURL = s.apiUrl;
+  const created = await client.orders.create(orderData('node-refund', { type: 'direct' }));
+  const tx = (created.data as { transaction_id: number }).transaction_id;
+  const engine = s.app.sandbox.engine;
+  engine.transition(KEY, tx, { kind: 'authorise', ...simulatedPayer(engine.ids) }, 'control');
+
+  const refund = await client.refunds.create('node-refund', { amount: 400, currency: 'EUR', description: 'partial refund' });
+  checkSchema(t, 'POST', '/orders/node-refund/refunds', refund);
+  t.match(refund, { success: true, data: { transaction_id: tx, refund_id: Number } });
+  const order = (await client.orders.get('node-refund')).data as { status: string; amount_refunded: number };
+  t.same([order.status, order.amount_refunded], ['partial_refunded', 400]);
+  t.match(await client.refunds.create('node-refund', { amount: 5000, currency: 'EUR' }), { error_code: 1034 }, 'more than is left');
 });
 
 t.test('HTTPS_PROXY pointing at the sandbox: absolute-form requests for testapi.multisafepay.com', async (t) => {
