@@ -314,7 +314,7 @@ export class Engine {
       ['clear', order.clears_at],
     ];
     for (const [kind, due] of pairs) {
-      const id = `${kind}:${order.site}:${order.transaction_id}`;
+      const id = [kind, order.site, order.transaction_id].join(':'); // a flat string (see orderKey)
       const existing = this.jobs.get(id);
       if (due === null) {
         if (existing) this.jobs.cancel(id);
