@@ -11,6 +11,10 @@ export type { SandboxOptions, SandboxConfig } from './config.js';
 export { ConfigError, resolveConfig } from './config.js';
 export { ERROR_CATALOGUE, ApiError } from './domain/errors.js';
 export type { OrderRecord } from './domain/order.js';
+export { authHeader, verifyAuth } from './webhooks/signer.js';
+export type { WebhookOptions } from './webhooks/config.js';
+export type { FaultRule, FaultScope } from './webhooks/faults.js';
+export type { NotificationRecord, AttemptRecord } from './webhooks/delivery-log.js';
 export { SandboxControl, ControlClientError } from './control/client.js';
 export type {
   ControlClientOptions, ScenarioRuleOptions, FailureRuleOptions, ClockInfo, OrderSummary, OrderDetail, TimelineEntry, WaitOptions,
