@@ -19,11 +19,15 @@ interface Resource {
   update(id: string, data: unknown): Promise<Record<string, unknown>>;
   client: { defaults: { baseURL: string } };
 }
+interface RefundResource {
+  create(orderId: string, data: unknown): Promise<Record<string, unknown>>;
+  client: { defaults: { baseURL: string } };
+}
 interface MspClient {
   orders: Resource;
   gateways: Resource;
   issuers: Resource;
-  refunds: Resource;
+  refunds: RefundResource;
 }
 type MspClientClass = new (apiKey: string, options?: { environment: 'test' | 'live' }) => MspClient;
 
