@@ -28,7 +28,7 @@ const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 's
 const OPEN_PATHS = new Set(['/dashboard/login', '/']);
 
 function bare(ctx: SandboxContext) {
-  return { site: null, nav: 'none', events: null, flash: null, back: '/dashboard', tokenSet: false, clock: clockModel(ctx, null) };
+  return { site: null, nav: 'bare', events: null, flash: null, back: '/dashboard', tokenSet: false, clock: clockModel(ctx, null) };
 }
 
 async function loginPage(ctx: SandboxContext, req: FastifyRequest, reply: FastifyReply, status: number, message: string, error: string | null, next: string): Promise<FastifyReply> {

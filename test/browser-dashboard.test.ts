@@ -1,0 +1,208 @@
+// Real browser (Chromium) on the QA dashboard: find an order, read its webhook attempts,
+// resend one, settle a refund, watch a status change arrive live (server-sent events, no
+// reload), use it with JavaScript off and at phone width, and log in with a control token.
+import t from 'tap';
+import type { Page } from 'playwright-core';
+import { start } from './helpers/build.js';
+import { createOrderHttp, launchBrowser, newContext, shot } from './helpers/browser.js';
+import { receiver } from './helpers/webhooks.js';
+
+t.setTimeout(300_000);
+
+const SITE = 'qa-team-shop-key';
+let n = 0;
+
+function body(notify: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: 'redirect',
+    gateway: 'DIRECTBANK',
+    order_id: `qa-${++n}`,
+    currency: 'EUR',
+    amount: 2499,
+    description: 'Winter jacket, size M',
+    payment_options: { notification_url: notify, redirect_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cancel' },
+    customer: { locale: 'de_DE', country: 'DE', first_name: 'Erika', last_name: 'Mustermann', email: 'erika@example.com' },
+    ...overrides,
+  };
+}
+
+async function control(url: string, path: string, payload: unknown, key: string | null = SITE, token?: string): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== null) headers.api_key = key;
+  if (token) headers['x-sandbox-token'] = token;
+  const res = await fetch(`${url}/_sandbox${path}`, { method: 'POST', headers, body: JSON.stringify(payload) });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`control ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function liveReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on');
+}
+
+t.test('browser dashboard', async (t) => {
+  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z', webhooks: { delayMs: 2000 } });
+  const hook = await receiver(t, () => ({ status: 500, body: 'receiver down for maintenance' }));
+  const browser = await launchBrowser(t);
+
+  // A paid order whose first notification failed, an unpaid one, and one with hostile text.
+  const paid = await createOrderHttp(sandbox.apiUrl, body(hook.url, { amount: 8990, description: 'Espresso machine' }), SITE);
+  const waiting = await createOrderHttp(sandbox.apiUrl, body(hook.url, { second_chance: { send_email: true } }), SITE);
+  const hostile = await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'qa-<img src=x onerror=alert(1)>', description: '<script>alert("x")</script> & "quotes"' }), SITE);
+  await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'other-site-order' }), 'another-site-key');
+  await control(sandbox.url, `/orders/${paid.order_id}/scenario`, { scenario: 'completed', delay: 0 });
+  await sandbox.app.sandbox.engine.clock.advance(5_000);
+  t.equal(hook.requests.length, 1, 'the first notification was attempted (and failed with 500)');
+
+  await t.test('find an order: pick the site, search, open it', async (t) => {
+    const { page, dialogs } = await newContext(t, browser);
+    await page.goto(sandbox.url);
+    t.equal(new URL(page.url()).pathname, '/dashboard', '/ leads to the dashboard');
+    t.equal(await page.getByTestId('order-row').count(), 4, 'every site at first');
+    await page.getByLabel('Site (API key)').selectOption(SITE);
+    await page.getByLabel('Search').fill('espresso');
+    await page.getByTestId('filter-submit').click();
+    t.equal(await page.getByTestId('order-row').count(), 1);
+    t.match(await page.getByTestId('order-row').textContent(), /qa-1.*completed.*89\.90/s);
+    await page.getByLabel('Search').fill('');
+    await page.getByTestId('filter-submit').click();
+    t.equal(await page.getByTestId('order-row').count(), 3, 'the three orders of the site');
+    t.equal(await page.getByTestId('order-link').filter({ hasText: 'qa-<img' }).count(), 1, 'a hostile order id is shown as text');
+    await shot(page, 'dashboard-orders');
+    await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
+    t.equal(await page.getByTestId('order-id').textContent(), paid.order_id);
+    t.equal(await page.getByTestId('status').textContent(), 'completed');
+    t.same(dialogs, [], 'no script of merchant data ran');
+  });
+
+  await t.test('read the webhook attempts, resend one, and see it acknowledged', async (t) => {
+    const { page } = await newContext(t, browser);
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
+    const webhook = page.getByTestId('webhook').first();
+    t.equal(await webhook.getByTestId('webhook-state').textContent(), 'pending', 'a retry is planned');
+    t.match(await webhook.textContent(), /next attempt 2026-04-01 09:45:0\d UTC \(in 14m/);
+    const attempt = webhook.getByTestId('attempt').first();
+    t.match(await attempt.getByTestId('attempt-outcome').textContent(), 'HTTP 500');
+    t.notOk(await attempt.getByTestId('attempt-request').isVisible(), 'request details start folded');
+    await attempt.locator('summary').click();
+    const request = await attempt.getByTestId('attempt-request').textContent();
+    t.match(request, new RegExp(`^POST ${hook.url.replace(/[.?]/g, '\\$&')}\\?transactionid=${paid.order_id}&timestamp=\\d+`));
+    t.match(request, /Auth: \S+/);
+    t.match(request, /"status": "completed"/);
+    t.match(await attempt.getByTestId('attempt-response').textContent(), /HTTP 500\nreceiver down for maintenance/);
+    await shot(page, 'dashboard-webhook-attempt');
+
+    hook.respond(() => ({ status: 200, body: 'OK' }));
+    await webhook.getByTestId('resend').click();
+    t.match(await page.getByTestId('flash').textContent(), /was sent again/);
+    t.equal(hook.requests.length, 2, 'the receiver got the resend');
+    const again = page.getByTestId('webhook').first();
+    t.equal(await again.getByTestId('webhook-state').textContent(), 'delivered');
+    t.equal(await again.getByTestId('attempt').count(), 2);
+    t.match(await again.getByTestId('attempt').first().textContent(), /#2\s+resend.*HTTP 200.*acknowledged/s);
+  });
+
+  await t.test('advance time in one tab and watch the order expire live in another', async (t) => {
+    const { context, page } = await newContext(t, browser);
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    await page.getByTestId('order-link').filter({ hasText: waiting.order_id }).first().click();
+    await liveReady(page);
+    t.equal(await page.getByTestId('status').textContent(), 'initialized');
+    t.equal(await page.getByTestId('expire').count(), 1, 'an unpaid order can be expired or decided');
+    // A mark on the window: a reload would wipe it.
+    await page.evaluate(() => ((window as unknown as { mark: number }).mark = 42));
+
+    const other = await context.newPage();
+    await other.goto(sandbox.url + '/dashboard?site=' + SITE);
+    await other.getByTestId('advance-1d').click();
+    t.match(await other.getByTestId('flash').textContent(), /The clock moved forward 1d; \d+ timed jobs? ran/);
+
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'expired');
+    t.equal(await page.evaluate(() => (window as unknown as { mark?: number }).mark), 42, 'the page changed without a reload');
+    t.equal(await page.getByTestId('financial-status').textContent(), 'expired');
+    t.match(await page.getByTestId('timeline').textContent(), /clock\s*expire\s*initialized \/ initialized → expired \/ expired/);
+    t.match(await page.getByTestId('clock-now').textContent(), /^2026-04-02 09:30:05 UTC$/, 'the clock panel moved too');
+    t.equal(await page.getByTestId('expire').count(), 0, 'no outcome buttons on a decided order');
+    await shot(page, 'dashboard-order-live');
+  });
+
+  await t.test('a refund is accepted with its button', async (t) => {
+    const res = await fetch(`${sandbox.apiUrl}orders/${paid.order_id}/refunds`, {
+      method: 'POST',
+      headers: { api_key: SITE, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 1000, currency: 'EUR', description: 'Returned milk frother' }),
+    });
+    t.equal(res.status, 200);
+    const { page } = await newContext(t, browser);
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
+    const row = page.getByTestId('refund-row').first();
+    t.equal(await row.getByTestId('refund-status').textContent(), 'reserved');
+    t.match(await row.textContent(), /10\.00.*2026-04-03 00:00:00 UTC/s, 'it would settle at the next midnight');
+    await shot(page, 'dashboard-order');
+    await row.getByTestId('refund-accept').click();
+    t.match(await page.getByTestId('flash').textContent(), /Refund \d+ was accepted/);
+    t.equal(await page.getByTestId('refund-row').first().getByTestId('refund-status').textContent(), 'completed');
+    t.equal(await page.getByTestId('status').textContent(), 'partial_refunded');
+  });
+
+  await t.test('JavaScript off: the pages read and the buttons work', async (t) => {
+    const { page, dialogs } = await newContext(t, browser, { javaScriptEnabled: false });
+    const fresh = await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'qa-no-js' }), SITE);
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    t.equal(await page.getByTestId('live-status').textContent(), 'static', 'no live badge without the script');
+    await page.getByTestId('order-link').filter({ hasText: 'qa-<img' }).first().click();
+    t.equal(await page.getByTestId('order-id').textContent(), hostile.order_id);
+    t.match(await page.getByTestId('facts').textContent(), '<script>alert("x")</script> & "quotes"');
+    t.match(await page.getByTestId('order-json').textContent(), '"description": "<script>alert(\\"x\\")</script> & \\"quotes\\""');
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    await page.getByTestId('order-link').filter({ hasText: fresh.order_id }).first().click();
+    await page.getByTestId('scenario').selectOption('declined');
+    await page.getByTestId('scenario-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Scenario “declined” was played/);
+    t.equal(await page.getByTestId('status').textContent(), 'declined');
+    await page.getByTestId('nav-outbox').click();
+    t.match(await page.getByTestId('outbox-count').textContent(), /^[1-9]\d* emails?/, 'the reminders of the unpaid order fell due during the day');
+    await shot(page, 'dashboard-outbox');
+    await page.getByTestId('nav-settings').click();
+    t.match(await page.locator('main').textContent(), /Control token\s*not set/);
+    await shot(page, 'dashboard-settings');
+    t.same(dialogs, []);
+  });
+
+  await t.test('phone width: the list and an order stay readable', async (t) => {
+    const { page, dialogs } = await newContext(t, browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    t.equal(overflow, 0, 'no sideways scrolling of the page');
+    await shot(page, 'dashboard-phone-orders');
+    await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
+    t.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+    await shot(page, 'dashboard-phone-order');
+    t.same(dialogs, []);
+  });
+});
+
+t.test('with a control token the dashboard asks for it once', async (t) => {
+  const token = 'qa-token-12345';
+  const sandbox = await start(t, { controlToken: token });
+  await createOrderHttp(sandbox.apiUrl, body('https://shop.example/hook'), SITE);
+  const browser = await launchBrowser(t);
+  const { page } = await newContext(t, browser);
+  await page.goto(sandbox.url + '/dashboard?site=' + SITE);
+  t.equal(await page.getByTestId('login-form').count(), 1);
+  await page.getByLabel(/Control token/).fill('not-the-token');
+  await page.getByTestId('login').click();
+  t.equal(await page.getByTestId('error').textContent(), 'That is not the control token this sandbox was started with.');
+  await shot(page, 'dashboard-login');
+  await page.getByLabel(/Control token/).fill(token);
+  await page.getByTestId('login').click();
+  t.equal(new URL(page.url()).searchParams.get('site'), SITE, 'back to the page asked for');
+  t.equal(await page.getByTestId('order-row').count(), 1);
+  await page.waitForFunction(() => document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on');
+  t.pass('the event stream is allowed by the cookie too');
+  await page.getByTestId('logout').click();
+  await page.goto(sandbox.url + '/dashboard');
+  t.equal(await page.getByTestId('login-form').count(), 1, 'logged out');
+});
