@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
-import { pageOf, paymentItem, readTransactionQuery, refundItem, siteIdFor, transactionsOf } from '../transactions/query.js';
+import { pageOf, readTransactionQuery, renderPayment, renderRefund, renderItem, siteIdFor, transactionsOf } from '../transactions/query.js';
 import { requireSite } from './auth.js';
 import { publicBase } from './respond.js';
 import type { ApiRouter } from './router.js';
@@ -27,14 +27,15 @@ export function registerTransactionRoutes(router: ApiRouter, ctx: SandboxContext
   router.route('GET', '/transactions', async (req) => {
     const site = requireSite(req, ctx.config);
     const query = readTransactionQuery((req.query ?? {}) as Record<string, unknown>);
-    const page = pageOf(transactionsOf(ctx.engine.listOrders(site), siteIdFor(site)), query);
+    const siteId = siteIdFor(site);
+    const page = pageOf(transactionsOf(ctx.engine.listOrders(site)), query);
     const base = publicBase(req, ctx.config.publicUrl);
     const pager: Record<string, unknown> = {};
     if (page.after) pager.after = pageUrl(req, base, { after: page.after }, query.limit);
     if (page.before) pager.before = pageUrl(req, base, { before: page.before }, query.limit);
     pager.cursor = { ...(page.after ? { after: page.after } : {}), ...(page.before ? { before: page.before } : {}) };
     pager.limit = query.limit;
-    return { success: true, data: page.items.map((i) => i.data), pager };
+    return { success: true, data: page.items.map((i) => renderItem(i, siteId)), pager };
   });
 
   router.route('GET', '/transactions/:id', async (req) => {
@@ -43,10 +44,10 @@ export function registerTransactionRoutes(router: ApiRouter, ctx: SandboxContext
     const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
     const siteId = siteIdFor(site);
     const order = Number.isNaN(id) ? undefined : ctx.engine.getOrder(site, id);
-    if (order) return { success: true, data: paymentItem(order, siteId).data };
+    if (order) return { success: true, data: renderPayment(order, siteId) };
     const refunded = Number.isNaN(id) ? undefined : ctx.refunds.orderOf(site, id);
     const refund = refunded?.refunds.find((r) => r.refund_id === id);
-    if (refunded && refund) return { success: true, data: refundItem(refunded, refund, siteId).data };
+    if (refunded && refund) return { success: true, data: renderRefund(refunded, refund, siteId) };
     throw new ApiError('NOT_FOUND', `no payment or refund with transaction id ${raw.slice(0, 40)} on this site`);
   });
 }

@@ -18,14 +18,19 @@ const ALL_TYPES = ['admin_fee', 'affiliate_payout', 'automatic_payout', 'chargeb
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
+/**
+ * One payment or refund, before rendering: filtering and paging read these fields, and only
+ * the page that is answered gets rendered (a site may have tens of thousands of transactions).
+ */
 export interface TransactionItem {
   readonly created: number;
   readonly id: number;
   readonly kind: 'payment' | 'refund';
-  /** For the reserved-refund alias of the financial_status filter. */
-  readonly refundStatus: RefundRecord['status'] | null;
+  readonly order: OrderRecord;
+  readonly refund: RefundRecord | null;
+  readonly status: string;
+  readonly financial_status: string;
   readonly completed: number | null;
-  readonly data: Record<string, unknown>;
 }
 
 export interface TransactionQuery {
@@ -145,7 +150,7 @@ function customerOf(order: OrderRecord): Record<string, unknown> {
   return out;
 }
 
-export function paymentItem(order: OrderRecord, siteId: number): TransactionItem {
+export function renderPayment(order: OrderRecord, siteId: number): Record<string, unknown> {
   const data: Record<string, unknown> = {
     amount: order.amount,
     ...(order.completed !== null ? { completed: mspTime(order.completed) } : {}),
@@ -169,13 +174,13 @@ export function paymentItem(order: OrderRecord, siteId: number): TransactionItem
     var2: text(order.var2),
     var3: text(order.var3),
   };
-  return { created: order.created, id: order.transaction_id, kind: 'payment', refundStatus: null, completed: order.completed, data };
+  return data;
 }
 
 /** A refund's transaction status: reserved refunds are still `initialized` money-wise. */
 const REFUND_FINANCIAL: Readonly<Record<RefundRecord['status'], string>> = { reserved: 'initialized', completed: 'completed', void: 'void' };
 
-export function refundItem(order: OrderRecord, r: RefundRecord, siteId: number): TransactionItem {
+export function renderRefund(order: OrderRecord, r: RefundRecord, siteId: number): Record<string, unknown> {
   const completed = r.status === 'completed' ? r.modified : null;
   const data: Record<string, unknown> = {
     amount: r.amount,
@@ -199,15 +204,21 @@ export function refundItem(order: OrderRecord, r: RefundRecord, siteId: number):
     var2: text(r.var2),
     var3: text(r.var3),
   };
-  return { created: r.created, id: r.refund_id, kind: 'refund', refundStatus: r.status, completed, data };
+  return data;
+}
+
+export function renderItem(item: TransactionItem, siteId: number): Record<string, unknown> {
+  return item.refund ? renderRefund(item.order, item.refund, siteId) : renderPayment(item.order, siteId);
 }
 
 /** Every transaction of these orders, newest first. */
-export function transactionsOf(orders: Iterable<OrderRecord>, siteId: number): TransactionItem[] {
+export function transactionsOf(orders: Iterable<OrderRecord>): TransactionItem[] {
   const items: TransactionItem[] = [];
   for (const o of orders) {
-    items.push(paymentItem(o, siteId));
-    for (const r of o.refunds) items.push(refundItem(o, r, siteId));
+    items.push({ created: o.created, id: o.transaction_id, kind: 'payment', order: o, refund: null, status: o.status, financial_status: o.financial_status, completed: o.completed });
+    for (const r of o.refunds) {
+      items.push({ created: r.created, id: r.refund_id, kind: 'refund', order: o, refund: r, status: r.status, financial_status: REFUND_FINANCIAL[r.status], completed: r.status === 'completed' ? r.modified : null });
+    }
   }
   return items.sort(newestFirst);
 }
@@ -217,13 +228,12 @@ function newestFirst(a: Cursor, b: Cursor): number {
 }
 
 function matches(item: TransactionItem, q: TransactionQuery): boolean {
-  const d = item.data;
-  if (q.type && d.type !== q.type) return false;
-  if (q.status && d.status !== q.status) return false;
-  if (q.financial_status && d.financial_status !== q.financial_status && !(q.financial_status === 'reserved' && item.refundStatus === 'reserved')) return false;
-  if (q.payment_method && !q.payment_method.includes(String(d.payment_method))) return false;
-  if (q.currency && d.currency !== q.currency) return false;
-  if (q.debit_credit && d.debit_credit !== q.debit_credit) return false;
+  if (q.type && item.kind !== q.type) return false;
+  if (q.status && item.status !== q.status) return false;
+  if (q.financial_status && item.financial_status !== q.financial_status && !(q.financial_status === 'reserved' && item.refund?.status === 'reserved')) return false;
+  if (q.payment_method && !q.payment_method.includes(item.order.gateway ?? '')) return false;
+  if (q.currency && (item.refund?.currency ?? item.order.currency) !== q.currency) return false;
+  if (q.debit_credit && (item.kind === 'refund' ? 'D' : 'C') !== q.debit_credit) return false;
   if (q.created_from !== undefined && item.created < q.created_from) return false;
   if (q.created_until !== undefined && item.created > q.created_until) return false;
   if (q.completed_from !== undefined && (item.completed === null || item.completed < q.completed_from)) return false;
