@@ -22,6 +22,7 @@ import { registerRecurringRoutes } from './api/recurring.js';
 import { registerTransactionRoutes } from './api/transactions.js';
 import { afterPaymentRoutes } from './control/after-payment-routes.js';
 import { webhookControl } from './webhooks/control-routes.js';
+import { lazyCompilers } from './http/lazy-compilers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +49,8 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
     forceCloseConnections: true,
     // Undecodable paths and overlong ids: MultiSafepay's envelope under /v1/json, not Fastify's.
     frameworkErrors,
+    // Ajv and fast-json-stringify only when a route with a schema needs them (faster start-up).
+    schemaController: { compilersFactory: lazyCompilers() },
   });
   app.decorate('sandbox', ctx);
   installBodyParser(app);
