@@ -17,16 +17,14 @@ import type { Engine, EngineEvent } from '../engine/engine.js';
 import type { JobRecord } from '../engine/jobs.js';
 import type { OrderRecord } from '../domain/order.js';
 import { renderOrder } from '../domain/render.js';
-import { isAcknowledged } from './ack.js';
 import type { WebhookConfig } from './config.js';
 import type { AttemptKind, AttemptRecord, NotificationRecord } from './delivery-log.js';
 import { ATTEMPTS_KEPT, DeliveryLog, isOpen } from './delivery-log.js';
 import { FaultBook } from './faults.js';
 import { Limiter } from './limiter.js';
-import type { OutgoingRequest, SendResult } from './sender.js';
+import { Chains } from './order-chain.js';
+import { buildRequest, originOf, toAttempt } from './request.js';
 import { HttpSender } from './sender.js';
-import { authHeader, notificationTarget } from './signer.js';
-import { USER_AGENT } from './user-agent.js';
 
 export const JOB_KIND = 'webhook';
 
@@ -47,34 +45,14 @@ function jobId(notificationId: string): string {
   return `webhook:${notificationId}`;
 }
 
-/** A wrong signing key for the wrong_key fault: derived from the real one, so it is stable. */
-function wrongKey(site: string): string {
-  return `wrong-${site}`;
-}
-
-/** A malformed body for the malformed fault: valid JSON cut short (the shape a broken proxy produces). */
-function malform(body: string): string {
-  return body.length > 2 ? body.slice(0, Math.ceil(body.length / 2)) : '{';
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'invalid';
-  }
-}
-
 export class WebhookDispatcher {
   readonly faults: FaultBook;
   private readonly log: DeliveryLog;
   private readonly sender = new HttpSender(1024);
   private readonly limiter: Limiter;
-  /** order key -> tail of that order's chain of requests. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  /** One order's requests one after another (and what close() waits for). */
+  private readonly chains = new Chains();
   private readonly listeners = new Set<DeliveryListener>();
-  /** Attempts started and not yet recorded (awaited on close). */
-  private readonly active = new Set<Promise<unknown>>();
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -193,7 +171,7 @@ export class WebhookDispatcher {
     this.closed = true;
     this.unsubscribe();
     this.sender.close();
-    await Promise.allSettled([...this.active]);
+    await this.chains.settled();
     const pending = this.log.countOpen();
     if (pending > 0) {
       const where = this.engine.store.kind === 'memory' ? 'the in-memory store forgets them' : `kept in the ${this.engine.store.kind} store for the next start`;
@@ -291,9 +269,7 @@ export class WebhookDispatcher {
 
   /** One attempt, in its order's chain, within the limiter's bounds. */
   private attempt(rec: NotificationRecord, kind: AttemptKind): Promise<void> {
-    const key = `${rec.site}\n${String(rec.order_id)}`;
-    const prev = this.chains.get(key) ?? Promise.resolve();
-    const run = prev.then(async () => {
+    return this.chains.run(`${rec.site}\n${String(rec.order_id)}`, async () => {
       const release = await this.limiter.acquire(originOf(rec.url));
       let outcome: Outcome | undefined;
       try {
@@ -304,44 +280,6 @@ export class WebhookDispatcher {
       // Listeners hear of an attempt once its slot is free, so stats() they read are settled.
       if (outcome) for (const a of outcome.attempts) this.emit(outcome.record, a);
     });
-    const tail = run.catch(() => undefined);
-    this.chains.set(key, tail);
-    this.active.add(tail);
-    void tail.then(() => {
-      this.active.delete(tail);
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
-  }
-
-  private buildRequest(rec: NotificationRecord, timestamp: number): OutgoingRequest {
-    const key = rec.faults.wrong_key ? wrongKey(rec.site) : rec.site;
-    const url = notificationTarget(rec.url, rec.order_id, timestamp);
-    if (rec.method === 'GET') {
-      // MultiSafepay does not say whether GET is signed; the sandbox signs the empty body, so one verifier fits both.
-      return { method: 'GET', url, headers: { Auth: authHeader(key, timestamp, ''), 'User-Agent': USER_AGENT }, body: null, timeoutMs: this.config.timeoutMs };
-    }
-    const body = rec.faults.malformed ? malform(rec.body ?? '') : (rec.body ?? '');
-    return {
-      method: 'POST',
-      url,
-      headers: { 'Content-Type': 'application/json', Auth: authHeader(key, timestamp, body), 'User-Agent': USER_AGENT },
-      body,
-      timeoutMs: this.config.timeoutMs,
-    };
-  }
-
-  private toAttempt(rec: NotificationRecord, n: number, kind: AttemptKind, at: number, req: OutgoingRequest, res: SendResult): AttemptRecord {
-    return {
-      n,
-      kind,
-      at,
-      request: { method: req.method, url: req.url, headers: { ...req.headers }, body: req.body },
-      response: res.status === null ? null : { status: res.status, body: res.body, truncated: res.truncated },
-      duration_ms: res.durationMs,
-      error: res.error,
-      acknowledged: res.error === null && isAcknowledged(res.status, res.received),
-    };
   }
 
   private async sendOnce(id: string, kind: AttemptKind): Promise<Outcome | undefined> {
@@ -350,15 +288,15 @@ export class WebhookDispatcher {
     if (this.closed) return this.keepForRestart(before);
     const site = before.site;
     const at = this.engine.now(site);
-    const req = this.buildRequest(before, Math.floor(at / 1000));
+    const req = buildRequest(before, Math.floor(at / 1000), this.config.timeoutMs);
     const attempts: AttemptRecord[] = [];
     const res = await this.sender.send(req);
     if (this.closed && res.status === null) return this.keepForRestart(before);
-    attempts.push(this.toAttempt(before, before.attempts_total + 1, kind, at, req, res));
+    attempts.push(toAttempt(before.attempts_total + 1, kind, at, req, res));
     if (before.faults.duplicate && kind === 'first' && !this.closed) {
       // The same request again, byte for byte: what a merchant must recognise as a replay.
       const again = await this.sender.send(req);
-      attempts.push(this.toAttempt(before, before.attempts_total + 2, 'duplicate', this.engine.now(site), req, again));
+      attempts.push(toAttempt(before.attempts_total + 2, 'duplicate', this.engine.now(site), req, again));
     }
 
     const rec = this.log.get(id);
