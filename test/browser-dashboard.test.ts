@@ -37,7 +37,7 @@ async function control(url: string, path: string, payload: unknown, key: string 
 }
 
 async function liveReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on');
+  await page.waitForFunction(`document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on'`);
 }
 
 t.test('browser dashboard', async (t) => {
@@ -111,15 +111,15 @@ t.test('browser dashboard', async (t) => {
     t.equal(await page.getByTestId('status').textContent(), 'initialized');
     t.equal(await page.getByTestId('expire').count(), 1, 'an unpaid order can be expired or decided');
     // A mark on the window: a reload would wipe it.
-    await page.evaluate(() => ((window as unknown as { mark: number }).mark = 42));
+    await page.evaluate('window.mark = 42');
 
     const other = await context.newPage();
     await other.goto(sandbox.url + '/dashboard?site=' + SITE);
     await other.getByTestId('advance-1d').click();
     t.match(await other.getByTestId('flash').textContent(), /The clock moved forward 1d; \d+ timed jobs? ran/);
 
-    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === 'expired');
-    t.equal(await page.evaluate(() => (window as unknown as { mark?: number }).mark), 42, 'the page changed without a reload');
+    await page.waitForFunction(`document.querySelector('[data-testid="status"]')?.textContent === 'expired'`);
+    t.equal(await page.evaluate<number>('window.mark'), 42, 'the page changed without a reload');
     t.equal(await page.getByTestId('financial-status').textContent(), 'expired');
     t.match(await page.getByTestId('timeline').textContent(), /clock\s*expire\s*initialized \/ initialized → expired \/ expired/);
     t.match(await page.getByTestId('clock-now').textContent(), /^2026-04-02 09:30:05 UTC$/, 'the clock panel moved too');
@@ -174,11 +174,11 @@ t.test('browser dashboard', async (t) => {
   await t.test('phone width: the list and an order stay readable', async (t) => {
     const { page, dialogs } = await newContext(t, browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await page.goto(sandbox.url + '/dashboard?site=' + SITE);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     t.equal(overflow, 0, 'no sideways scrolling of the page');
     await shot(page, 'dashboard-phone-orders');
     await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
-    t.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+    t.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0);
     await shot(page, 'dashboard-phone-order');
     t.same(dialogs, []);
   });
@@ -200,7 +200,7 @@ t.test('with a control token the dashboard asks for it once', async (t) => {
   await page.getByTestId('login').click();
   t.equal(new URL(page.url()).searchParams.get('site'), SITE, 'back to the page asked for');
   t.equal(await page.getByTestId('order-row').count(), 1);
-  await page.waitForFunction(() => document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on');
+  await page.waitForFunction(`document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on'`);
   t.pass('the event stream is allowed by the cookie too');
   await page.getByTestId('logout').click();
   await page.goto(sandbox.url + '/dashboard');

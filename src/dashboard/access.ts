@@ -87,7 +87,8 @@ export function isCrossSite(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (typeof origin !== 'string' || origin === 'null') return origin === 'null';
   try {
-    return new URL(origin).host !== req.headers.host;
+    // Through URL on both sides, so a default port written out (Host: localhost:80) still matches.
+    return new URL(origin).host !== new URL(`http://${req.headers.host ?? ''}`).host;
   } catch {
     return true;
   }
