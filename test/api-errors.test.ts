@@ -184,6 +184,10 @@ t.test('9999 and 1000: requests that cannot be read, unknown endpoints, unsuppor
 
   rejects(t, await api(app, 'POST', '/orders', orderBody(), { headers: { 'content-type': ';;;' } }), 415, 9999, /Content-Type header cannot be read.*application\/json/, 'unreadable Content-Type');
 
+  const page = await app.inject({ method: 'GET', url: '/connect/%E0%A4%A/' });
+  t.equal(page.statusCode, 400, 'outside the API an undecodable path is a plain 400');
+  t.match(page.json(), { statusCode: 400, code: 'FST_ERR_BAD_URL', message: /percent-encoding/ });
+
   const unknown = await api(app, 'GET', '/nothing-here');
   t.equal(unknown.statusCode, 404);
   t.equal(unknown.json().error_code, 1000);

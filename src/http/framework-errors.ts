@@ -13,10 +13,8 @@ function explain(err: FastifyError): { http: number; info: string } {
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return { http: 414, info: 'a path segment is too long (order ids are at most 50 characters); check the id in the URL' };
   }
-  if (err.code === 'FST_ERR_BAD_URL') {
-    return { http: 400, info: 'the URL path is not valid percent-encoding; encode ids with encodeURIComponent (a literal % is %25)' };
-  }
-  return { http: typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode : 400, info: 'the request could not be routed' };
+  // FST_ERR_BAD_URL (the only other framework error this app can meet: it has no async constraints).
+  return { http: 400, info: 'the URL path is not valid percent-encoding; encode ids with encodeURIComponent (a literal % is %25)' };
 }
 
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
