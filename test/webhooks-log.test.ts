@@ -174,3 +174,44 @@ t.test('with a data directory, pending and in-flight notifications are sent afte
   const acked = rx.requests.slice(1).map((r) => r.query.get('transactionid')).sort();
   t.same(acked, [inFlight.order_id, later.order_id].sort(), 'each sent once more after the restart');
 });
+
+t.test('after a crash mid-request (record open, job gone), a new sandbox on the same store sends it again', async (t) => {
+  const { resolveConfig } = await import('../src/config.js');
+  const { createContext } = await import('../src/context.js');
+  const { MemoryStore } = await import('../src/engine/store.js');
+  const rx = await receiver(t);
+  const store = new MemoryStore();
+  const config = resolveConfig({ seed: 'crash', manualClock: true, startTime: '2026-03-01T10:00:00Z', webhooks: { delayMs: 1000 } });
+  const first = createContext(config, store);
+  const order = first.engine.createOrder(API_KEY, (await import('../src/domain/create-order.js')).readCreateOrder({ type: 'redirect', gateway: 'DIRECTBANK', order_id: 'crash-1', currency: 'EUR', amount: 1000, description: 'x', payment_options: { notification_url: rx.url } }, first.engine.rules));
+  first.engine.transition(API_KEY, order.transaction_id, { kind: 'cancel' }, 'api');
+  const [rec] = first.webhooks.deliveries(API_KEY, 'crash-1');
+  // What a kill -9 during the request leaves: the job was taken off the store when it fired.
+  store.collection('jobs').delete(`webhook:${rec?.id}`);
+  first.engine.close();
+
+  const second = createContext(config, store);
+  t.teardown(async () => {
+    for (const c of [...second.closers].reverse()) await c();
+    second.engine.close();
+  });
+  await second.engine.clock.advance(1000);
+  t.equal(rx.requests.length, 1);
+  t.equal(second.webhooks.deliveries(API_KEY, 'crash-1')[0]?.state, 'delivered');
+});
+
+t.test('a clock entry that fires before its job is due (armed twice) does not send early', async (t) => {
+  const rx = await receiver(t);
+  const app = await build(t, { manualClock: true, webhooks: { delayMs: 1000 } });
+  const { order_id } = await createOrder(app, { payment_options: { notification_url: rx.url } });
+  pay(app, order_id);
+  const [rec] = app.sandbox.webhooks.deliveries(API_KEY, order_id);
+  const jobs = app.sandbox.store.collection<{ id: string; due: number }>('jobs');
+  const job = jobs.get(`webhook:${rec?.id}`)!;
+  // The stored job moved an hour later, but the clock still holds the old entry.
+  jobs.set(job.id, { ...job, due: job.due + 3_600_000 });
+  await app.sandbox.engine.clock.advance(1000);
+  t.equal(rx.requests.length, 0, 'not at the stale time');
+  await app.sandbox.engine.clock.advance(3_600_000);
+  t.equal(rx.requests.length, 1, 'at the stored time');
+});
