@@ -114,6 +114,7 @@ t.test('bad parameters are refused with the field and the fix', async (t) => {
     [{ financial_status: 'nope' }, /financial_status must be one of/],
     [{ type: 'gift' }, /type must be one of/],
     [{ created_from: 'yesterday' }, /created_from must be a date or time such as 2026-01-31/],
+    [{ created_until: '2026-02-30' }, /created_until must be a date or time/],
     [{ after: 'garbage' }, /after is not a cursor this sandbox gave out/],
     [{ after: 'MTox', before: 'MTox' }, /either after or before, not both/],
   ];

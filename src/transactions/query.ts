@@ -80,6 +80,9 @@ export function parseTimestamp(v: string, field: string): number {
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(s)) ms = Date.parse(`${s.replace(' ', 'T')}Z`);
   else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) ms = Date.parse(s.replace(' ', 'T'));
   else ms = NaN;
+  // Date.parse rolls impossible dates over (2026-02-30 becomes March 2): refuse them instead.
+  const day = /^(\d{4}-\d{2}-\d{2})/.exec(s)?.[1];
+  if (day && Number.isFinite(ms) && !/[+-]\d{2}:?\d{2}$/.test(s) && new Date(ms).toISOString().slice(0, 10) !== day) ms = NaN;
   if (!Number.isFinite(ms)) throw new ApiError('MISSING_DATA', `${field} must be a date or time such as 2026-01-31 or 2026-01-31T10:00:00 (UTC); got "${s.slice(0, 40)}"`);
   return ms;
 }
