@@ -124,3 +124,21 @@ t.test('the CLI reads webhook flags and environment variables, flags first', asy
   t.throws(() => parseCli(['--webhook-retry-interval', 'often'], {}), /--webhook-retry-interval/);
   t.throws(() => parseCli(['--webhook-timeout', '10 minutes'], {}), /--webhook-timeout/);
 });
+
+t.test('a change completed by another feature in the same tick is in the body (the recurring token of a first payment)', async (t) => {
+  const rx = await receiver(t);
+  const app = await build(t, { manualClock: true, webhooks: { delayMs: 0 } });
+  const { order_id } = await createOrder(app, {
+    recurring_model: 'cardOnFile',
+    customer: { locale: 'en_US', country: 'DE', email: 'shopper@example.com', reference: 'customer-1' },
+    payment_options: { notification_url: rx.url },
+  });
+  pay(app, order_id);
+  await app.sandbox.engine.clock.advance(0);
+  t.equal(rx.requests.length, 1);
+  const body = JSON.parse(rx.requests[0]?.body ?? '{}');
+  const order = (await api(app, 'GET', `/orders/${order_id}`)).json().data;
+  t.equal(body.status, 'completed');
+  t.match(order.payment_details.recurring_id, /\S/);
+  t.equal(body.payment_details.recurring_id, order.payment_details.recurring_id);
+});
