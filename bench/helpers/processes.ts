@@ -107,6 +107,21 @@ export function ask(server: Server, command: string, prefix: string, timeoutMs =
   });
 }
 
+let clockTicks: number | null = null;
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in seconds; null elsewhere. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
 /** Resident set size of a process, from /proc (Linux), in bytes; null elsewhere. */
 export function rssOf(pid: number | undefined): number | null {
   try {
