@@ -34,8 +34,10 @@ export interface SendResult {
 const TAIL_BYTES = 256;
 
 export class HttpSender {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, timeout: 2000 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, timeout: 2000 });
+  // Keep-alive pools; no socket timeout on the agent: it re-arms a timer on every read and
+  // write (measurably more CPU per request), and the deadline below covers hangs.
+  private readonly httpAgent = new http.Agent({ keepAlive: true });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly inFlight = new Set<http.ClientRequest>();
 
   constructor(private readonly keepBytes = 1024) {}
