@@ -208,10 +208,14 @@ async function throughput(): Promise<void> {
       { name: 'sandbox GET /v1/json/orders/{id}', pid: sandbox.child.pid, url: `${sandbox.url}/v1/json/orders/bench-get`, method: 'GET', headers },
     );
     const ratio = (x: { bare: Tally; sandbox: Tally }): number => x.sandbox.requests / x.sandbox.seconds / (x.bare.requests / x.bare.seconds);
-    const cpuRatio = (x: { bare: Tally; sandbox: Tally }): string =>
-      x.bare.cpu === null || x.sandbox.cpu === null ? '' : `, ${((x.bare.cpu / x.bare.requests / (x.sandbox.cpu / x.sandbox.requests)) * 100).toFixed(0)}% by CPU time per request`;
-    console.log(`\ncreate-order at ${(ratio(c) * 100).toFixed(0)}% of the bare route by req/s${cpuRatio(c)}; target >= ${TARGET_RATIO * 100}%: ${verdict(ratio(c) >= TARGET_RATIO)}`);
-    console.log(`get-order at ${(ratio(g) * 100).toFixed(0)}% of the bare route by req/s${cpuRatio(g)} (no target)`);
+    const cpuRatio = (x: { bare: Tally; sandbox: Tally }): number | null =>
+      x.bare.cpu === null || x.sandbox.cpu === null ? null : x.bare.cpu / x.bare.requests / (x.sandbox.cpu / x.sandbox.requests);
+    const pct = (r: number | null): string => (r === null ? 'n/a' : `${(r * 100).toFixed(0)}%`);
+    // The verdict uses CPU time per request where /proc has it: with one server thread, that is
+    // the throughput ratio an otherwise idle machine would show, whatever else runs here now.
+    const judged = cpuRatio(c) ?? ratio(c);
+    console.log(`\ncreate-order: ${pct(cpuRatio(c))} of the bare route by CPU time per request, ${pct(ratio(c))} by req/s; target >= ${TARGET_RATIO * 100}%: ${verdict(judged >= TARGET_RATIO)}`);
+    console.log(`get-order: ${pct(cpuRatio(g))} of the bare route by CPU time per request, ${pct(ratio(g))} by req/s (no target)`);
   } finally {
     await bare?.stop();
     await sandbox.stop();
