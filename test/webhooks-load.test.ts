@@ -114,3 +114,26 @@ t.test('the limiter: a saturated receiver does not hold up another, and a long b
   t.ok(seen.every((v, i) => v === i), 'first come, first served');
   t.equal(big.queued, 0);
 });
+
+t.test('the clock cancels by id without scanning (what keeps many pending orders cheap): earliest entry first', async (t) => {
+  const { SandboxClock } = await import('../src/engine/clock.js');
+  const clock = new SandboxClock('t', undefined, { virtual: 0, frozen: true });
+  t.teardown(() => clock.close());
+  const fired: string[] = [];
+  const job = (name: string) => () => void fired.push(name);
+  for (let i = 0; i < 1000; i++) clock.schedule(`expire:${i}`, 86_400_000 + i, job(`e${i}`));
+  clock.schedule('x', 200, job('x@200'));
+  clock.schedule('x', 100, job('x@100'));
+  clock.schedule('y', 100, job('y@100'));
+  t.equal(clock.cancel('x'), true);
+  t.same(clock.pending().filter((j) => j.id === 'x').map((j) => j.due), [200], 'the earliest x went');
+  let cancelled = 0;
+  for (let i = 0; i < 1000; i += 2) if (clock.cancel(`expire:${i}`)) cancelled++;
+  t.equal(cancelled, 500);
+  t.equal(clock.cancel('expire:0'), false);
+  t.equal(clock.cancel('nothing'), false);
+  await clock.advance(86_400_000 + 10);
+  t.same(fired, ['y@100', 'x@200', 'e1', 'e3', 'e5', 'e7', 'e9']);
+  t.equal(clock.cancel('x'), false, 'a fired job is no longer cancellable');
+  t.equal(clock.pending().length, 495);
+});

@@ -38,6 +38,10 @@ export interface ClockState {
   frozen: boolean;
 }
 
+function byDueSeq(a: ClockJob, b: ClockJob): number {
+  return a.due - b.due || a.seq - b.seq;
+}
+
 /** Longest delay Node's setTimeout takes without overflowing. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -48,6 +52,8 @@ export class SandboxClock {
   private scaleValue: number;
   private frozenValue: boolean;
   private readonly jobs: ClockJob[] = [];
+  /** id -> its entries in `jobs`, earliest first (an id is normally scheduled once). */
+  private readonly byId = new Map<string, ClockJob[]>();
   private seq = 0;
   private timer: unknown = null;
   private firing = false;
@@ -102,16 +108,51 @@ export class SandboxClock {
       else hi = mid;
     }
     this.jobs.splice(lo, 0, job);
+    const same = this.byId.get(job.id);
+    if (same) {
+      same.push(job);
+      same.sort(byDueSeq);
+    } else this.byId.set(job.id, [job]);
     if (lo === 0) this.arm();
     return job;
   }
 
+  /** Take the earliest entry with this id off the queue. O(log n): no scan of every pending job. */
   cancel(id: string): boolean {
-    const i = this.jobs.findIndex((j) => j.id === id);
+    const same = this.byId.get(id);
+    const job = same?.[0];
+    if (!same || !job) return false;
+    const i = this.indexOf(job);
+    this.unindex(job);
     if (i < 0) return false;
     this.jobs.splice(i, 1);
     if (i === 0) this.arm();
     return true;
+  }
+
+  private indexOf(job: ClockJob): number {
+    let lo = 0;
+    let hi = this.jobs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byDueSeq(this.jobs[mid]!, job) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.jobs[lo] === job ? lo : -1;
+  }
+
+  private unindex(job: ClockJob): void {
+    const same = this.byId.get(job.id);
+    if (!same) return;
+    const k = same.indexOf(job);
+    if (k >= 0) same.splice(k, 1);
+    if (same.length === 0) this.byId.delete(job.id);
+  }
+
+  /** The earliest job, taken off the queue (and the id index). */
+  private takeFirst(): void {
+    const first = this.jobs.shift();
+    if (first) this.unindex(first);
   }
 
   pending(): readonly ClockJob[] {
@@ -146,7 +187,7 @@ export class SandboxClock {
       for (;;) {
         const next = this.jobs[0];
         if (!next || next.due > target) break;
-        this.jobs.shift();
+        this.takeFirst();
         this.anchorVirtual = Math.max(this.anchorVirtual, next.due);
         fired++;
         try {
@@ -217,7 +258,7 @@ export class SandboxClock {
       for (;;) {
         const next = this.jobs[0];
         if (!next || next.due > this.now()) break;
-        this.jobs.shift();
+        this.takeFirst();
         try {
           const r = next.run();
           if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((e) => this.onError(e));
