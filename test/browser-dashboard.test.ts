@@ -37,7 +37,8 @@ async function control(url: string, path: string, payload: unknown, key: string 
 }
 
 async function liveReady(page: Page): Promise<void> {
-  await page.waitForFunction(`document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on'`);
+  // Locators, not waitForFunction: a polled string predicate needs eval, which the dashboard's CSP forbids.
+  await page.locator('[data-live-status][data-state="on"]').waitFor();
 }
 
 t.test('browser dashboard', async (t) => {
@@ -118,7 +119,7 @@ t.test('browser dashboard', async (t) => {
     await other.getByTestId('advance-1d').click();
     t.match(await other.getByTestId('flash').textContent(), /The clock moved forward 1d; \d+ timed jobs? ran/);
 
-    await page.waitForFunction(`document.querySelector('[data-testid="status"]')?.textContent === 'expired'`);
+    await page.getByTestId('status').filter({ hasText: /^expired$/ }).waitFor();
     t.equal(await page.evaluate<number>('window.mark'), 42, 'the page changed without a reload');
     t.equal(await page.getByTestId('financial-status').textContent(), 'expired');
     t.match(await page.getByTestId('timeline').textContent(), /clock\s*expire\s*initialized \/ initialized → expired \/ expired/);
@@ -200,7 +201,7 @@ t.test('with a control token the dashboard asks for it once', async (t) => {
   await page.getByTestId('login').click();
   t.equal(new URL(page.url()).searchParams.get('site'), SITE, 'back to the page asked for');
   t.equal(await page.getByTestId('order-row').count(), 1);
-  await page.waitForFunction(`document.querySelector('[data-live-status]')?.getAttribute('data-state') === 'on'`);
+  await liveReady(page);
   t.pass('the event stream is allowed by the cookie too');
   await page.getByTestId('logout').click();
   await page.goto(sandbox.url + '/dashboard');
