@@ -111,6 +111,7 @@ t.test('browser dashboard', async (t) => {
     await liveReady(page);
     t.equal(await page.getByTestId('status').textContent(), 'initialized');
     t.equal(await page.getByTestId('expire').count(), 1, 'an unpaid order can be expired or decided');
+    await shot(page, 'dashboard-order-pending');
     // A mark on the window: a reload would wipe it.
     await page.evaluate('window.mark = 42');
 

@@ -64,11 +64,16 @@
   }
 
   var source = new EventSource(url);
-  source.addEventListener('ready', function () { setBadge('live', 'on'); });
+  var wasDown = false;
+  source.addEventListener('ready', function () {
+    setBadge('live', 'on');
+    // Back after a drop (a sandbox restart): catch up on what happened meanwhile.
+    if (wasDown) { wasDown = false; refresh(); }
+  });
   source.addEventListener('change', function () {
     clearTimeout(timer);
     timer = setTimeout(refresh, 100);
   });
-  source.addEventListener('error', function () { setBadge('live: reconnecting', 'off'); });
+  source.addEventListener('error', function () { wasDown = true; setBadge('live: reconnecting', 'off'); });
   window.addEventListener('pagehide', function () { source.close(); });
 })();
