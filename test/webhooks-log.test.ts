@@ -215,3 +215,18 @@ t.test('a clock entry that fires before its job is due (armed twice) does not se
   await app.sandbox.engine.clock.advance(3_600_000);
   t.equal(rx.requests.length, 1, 'at the stored time');
 });
+
+t.test('orders the engine forgets (retention) take their notifications and pending jobs with them', async (t) => {
+  const rx = await receiver(t);
+  const app = await build(t, { manualClock: true, webhooks: { delayMs: 1000 } });
+  const gone = await createOrder(app, { payment_options: { notification_url: rx.url } });
+  const kept = await createOrder(app, { payment_options: { notification_url: rx.url } });
+  pay(app, gone.order_id);
+  pay(app, kept.order_id);
+  const engine = app.sandbox.engine;
+  engine.forgetOrders([engine.findOrder(API_KEY, gone.order_id)!]);
+  t.same(app.sandbox.webhooks.deliveries(API_KEY, gone.order_id), []);
+  await engine.clock.advance(1000);
+  t.same(rx.requests.map((r) => r.query.get('transactionid')), [kept.order_id], 'its pending notification was not sent');
+  t.equal(app.sandbox.webhooks.stats().pending, 0);
+});
