@@ -155,6 +155,8 @@ t.test('advance the clock: everything due on the way runs before the answer', as
   t.match(testid(bad.body, 'error'), /by: "a while" is not a duration; write a duration such as "90s"/);
   const offsite = await post(app, '/dashboard/clock/advance', { by: '1s', back: '//evil.example/x' });
   t.equal(offsite.headers.location, '/dashboard?done=advanced&ref=forward+1s%3B+0+timed+jobs+ran', 'never redirected to another host');
+  const climb = await post(app, '/dashboard/clock/advance', { by: '1s', back: '/dashboard/../v1/json/orders' });
+  t.match(climb.headers.location, /^\/dashboard\?done=advanced&ref=forward\+1s/, 'nor out of the dashboard');
 });
 
 t.test("a site with its own clock: the dashboard advances that clock only", async (t) => {

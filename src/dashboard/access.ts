@@ -96,5 +96,8 @@ export function isCrossSite(req: FastifyRequest): boolean {
 
 /** Where to go back to after a POST: a dashboard path only, never another host. */
 export function safeBack(value: string, fallback = '/dashboard'): string {
-  return /^\/dashboard(?:[/?#]|$)/.test(value) && !value.startsWith('//') && !/[\r\n\\]/.test(value) ? value : fallback;
+  if (!/^\/dashboard(?:[/?#]|$)/.test(value) || /[\r\n\\]/.test(value)) return fallback;
+  // Resolved, so /dashboard/../elsewhere cannot climb out either.
+  const u = new URL(value, 'http://dashboard.local');
+  return u.host === 'dashboard.local' && /^\/dashboard(?:\/|$)/.test(u.pathname) ? u.pathname + u.search : fallback;
 }
