@@ -7,6 +7,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // The pages' small progressive-enhancement scripts run in the browser.
+    files: ['views/static/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', console: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', DOMParser: 'readonly', navigator: 'readonly' } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',

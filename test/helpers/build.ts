@@ -35,7 +35,7 @@ export async function api(
   path: string,
   body?: unknown,
   opts: CallOptions = {},
-): Promise<LightMyRequestResponse & { json<T = any>(): T }> {
+): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const key = opts.key === undefined ? API_KEY : opts.key;
   if (key !== null) headers.api_key = key;
