@@ -145,7 +145,11 @@ export class SqliteStore implements Store {
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
-      // Keep the WAL from growing without bound between checkpoints on a long run.
+      // Checkpoint (copy the WAL into the file, with its fsyncs) every ~40 MB of log rather
+      // than SQLite's default ~4 MB: pages written again and again (the table's last leaf)
+      // are then copied once. In bench/durability.bench.ts this cut the store's cost per
+      // create-order by more than half. The log is truncated back to 64 MB at most afterwards.
+      db.pragma('wal_autocheckpoint = 10000');
       db.pragma('journal_size_limit = 67108864');
       migrate(db);
       // Take the write lock now (exclusive mode keeps it until close), so a second process
