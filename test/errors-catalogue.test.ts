@@ -1,9 +1,9 @@
 /**
  * The one error catalogue: codes unique, every entry complete, the envelope MultiSafepay's,
- * and every code documented: the table in docs/readme/20-api.md is exactly the catalogue
- * (a failure prints the table to paste), and README.md carries every code.
+ * and every code documented: the README's error table is exactly the catalogue (a failure
+ * prints the table to paste).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ApiError, ERROR_CATALOGUE, errorNameByCode, findErrorByCode } from '../src/domain/errors.js';
@@ -44,21 +44,12 @@ t.test('ApiError renders MultiSafepay\'s envelope, its info starting with the ti
   t.equal(new ApiError('NOT_FOUND').toEnvelope().error_info, 'Not found');
 });
 
-t.test('docs/readme/20-api.md holds the catalogue as a table, exactly', async (t) => {
-  const doc = readFileSync(join(PACKAGE_ROOT, 'docs/readme/20-api.md'), 'utf8');
-  const m = /<!-- error-codes:start -->\n([\s\S]*?)\n<!-- error-codes:end -->/.exec(doc);
-  t.ok(m, 'the section has the error-codes markers');
+t.test('README.md holds the catalogue as a table, exactly', async (t) => {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+  const m = /<!-- error-codes:start -->\n([\s\S]*?)\n<!-- error-codes:end -->/.exec(readme);
+  t.ok(m, 'the README has the error-codes markers');
   t.equal(m?.[1], errorTable(), 'the table matches ERROR_CATALOGUE; paste the expected table between the markers');
-});
-
-t.test('README.md documents every code', async (t) => {
-  const readme = join(PACKAGE_ROOT, 'README.md');
-  if (!existsSync(readme)) {
-    t.fail('README.md is missing: it is assembled from docs/readme/*.md');
-    return;
-  }
-  const text = readFileSync(readme, 'utf8');
   for (const [name, s] of entries) {
-    t.match(text, new RegExp(`^\\| ${s.code} \\| ${s.http} \\|`, 'm'), `${s.code} (${name}) is in the README's error table`);
+    t.match(readme, new RegExp(`^\\| ${s.code} \\| ${s.http} \\|`, 'm'), `${s.code} (${name}) is in the README's error table`);
   }
 });

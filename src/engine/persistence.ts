@@ -3,7 +3,7 @@
  * counter that keeps seeded ids from repeating. Works on any Store; with MemoryStore it
  * simply finds nothing at start.
  *
- * Clocks after a restart (documented in docs/readme/70-durability.md):
+ * Clocks after a restart (documented in the README, "Keeping state across restarts"):
  * - a frozen (manual) clock resumes exactly where it stood;
  * - a running clock goes on as if the process had never stopped: the downtime passes at
  *   the clock's scale, and work that fell due meanwhile (expiries, webhook retries) runs
