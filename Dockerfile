@@ -2,7 +2,7 @@
 #   docker build -t sofort-sandbox .
 #   docker run --rm -p 8080:8080 -v sofort-data:/data sofort-sandbox
 # Configured by environment variables (PORT, HOST, API_KEYS, TIME_SCALE, COUNTRIES, SEED,
-# PUBLIC_URL, DATA_DIR, CONTROL_TOKEN, ...; `docker run --rm sofort-sandbox node dist/src/cli.js
+# PUBLIC_URL, DATA_DIR, CONTROL_TOKEN, ...; `docker run --rm sofort-sandbox node dist/sofort-sandbox.mjs
 # --help` lists them).
 # Written for both BuildKit and the legacy builder (no heredocs, no cache mounts).
 
@@ -25,6 +25,7 @@ RUN if [ -f /usr/local/include/node/node_version.h ]; then export npm_config_nod
  && npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/bundle-cli.mjs ./scripts/
 # Production dependencies only; keep the compiled addon, drop the compiler's leftovers.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
@@ -46,7 +47,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist ./dist
 COPY views ./views
 COPY fixtures ./fixtures
 # /data holds the SQLite store; owned by the unprivileged user that runs the server.
@@ -59,4 +60,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node is PID 1 and handles SIGTERM/SIGINT itself (closes the server, exits 0).
-CMD ["node", "dist/src/cli.js"]
+CMD ["node", "dist/sofort-sandbox.mjs"]

@@ -95,7 +95,7 @@ async function startup(): Promise<void> {
   console.log(`\nStart-up: spawn of the process to the first answered GET /health (${STARTS} runs, ms)`);
   table([
     ['process', 'median', 'min', 'max', 'CPU used (median)'],
-    ['node dist/src/cli.js --port 0', ...fmt(sandbox)],
+    ['node dist/sofort-sandbox.mjs --port 0', ...fmt(sandbox)],
     ['bare node:http server (for scale)', ...fmt(node)],
   ]);
   const med = median(sandbox.map((x) => x.ms));

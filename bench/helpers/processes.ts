@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+/** The bundled CLI: what `npm start`, the package's bin and the Docker image run. */
+export const CLI = join(ROOT, 'dist', 'sofort-sandbox.mjs');
 
 export interface Server {
   readonly url: string;

@@ -28,7 +28,8 @@ export interface ClockJob {
   readonly due: number;
   /** Insertion order: jobs due at the same instant fire in the order they were scheduled. */
   readonly seq: number;
-  readonly run: () => void | Promise<void>;
+  /** Called with the job's id, so one handler function can serve every job of a kind. */
+  readonly run: (id: string) => void | Promise<void>;
 }
 
 export interface ClockState {
@@ -96,7 +97,7 @@ export class SandboxClock {
   }
 
   /** Schedule `run` at virtual time `due` (past times fire at the next chance). */
-  schedule(id: string, due: number, run: () => void | Promise<void>): ClockJob {
+  schedule(id: string, due: number, run: (id: string) => void | Promise<void>): ClockJob {
     const job: ClockJob = { id, due, seq: this.seq++, run };
     // Keep `jobs` sorted by (due, seq); binary search for the insertion point.
     let lo = 0;
@@ -191,7 +192,7 @@ export class SandboxClock {
         this.anchorVirtual = Math.max(this.anchorVirtual, next.due);
         fired++;
         try {
-          await next.run();
+          await next.run(next.id);
         } catch (err) {
           this.onError(err);
         }
@@ -260,7 +261,7 @@ export class SandboxClock {
         if (!next || next.due > this.now()) break;
         this.takeFirst();
         try {
-          const r = next.run();
+          const r = next.run(next.id);
           if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((e) => this.onError(e));
         } catch (err) {
           this.onError(err);

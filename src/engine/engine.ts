@@ -6,7 +6,7 @@
 import { ApiError } from '../domain/errors.js';
 import type { CreateOrderInput } from '../domain/create-order.js';
 import type { Cause, OrderRecord } from '../domain/order.js';
-import { orderIdKey, orderKey } from '../domain/order.js';
+import { INITIAL_STATE, NO_CUSTOM_INFO, NO_REFUNDS, orderIdKey, orderKey } from '../domain/order.js';
 import type { SofortRules } from '../domain/sofort-rules.js';
 import { isSupportedCountry } from '../domain/sofort-rules.js';
 import { isPaid } from '../domain/statuses.js';
@@ -207,7 +207,10 @@ export class Engine {
       var1: input.var1,
       var2: input.var2,
       var3: input.var3,
-      custom_info: input.custom_info,
+      custom_info:
+        input.custom_info.custom_1 === null && input.custom_info.custom_2 === null && input.custom_info.custom_3 === null
+          ? NO_CUSTOM_INFO
+          : input.custom_info,
       customer: input.customer,
       delivery: input.delivery,
       payment_options: input.payment_options,
@@ -220,7 +223,7 @@ export class Engine {
       reason_code: '',
       shipping: null,
       invoice: null,
-      refunds: [],
+      refunds: NO_REFUNDS,
       created: now,
       modified: now,
       completed: null,
@@ -233,8 +236,8 @@ export class Engine {
           at: now,
           cause,
           action: 'create',
-          from: { status: 'initialized', financial_status: 'initialized' },
-          to: { status: 'initialized', financial_status: 'initialized' },
+          from: INITIAL_STATE,
+          to: INITIAL_STATE,
         },
       ],
       plugin: input.plugin,

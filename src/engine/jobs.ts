@@ -19,6 +19,8 @@ export type JobHandler = (job: JobRecord) => void | Promise<void>;
 
 export class JobScheduler {
   private readonly handlers = new Map<string, JobHandler>();
+  /** One function for every timer (not a closure per job): the clock passes the job's id. */
+  private readonly fireById = (id: string): Promise<void> => this.fire(id);
   private readonly jobs: Collection<JobRecord>;
 
   constructor(
@@ -70,7 +72,7 @@ export class JobScheduler {
   }
 
   private arm(job: JobRecord): void {
-    this.clockFor(job.site).schedule(job.id, job.due, () => this.fire(job.id));
+    this.clockFor(job.site).schedule(job.id, job.due, this.fireById);
   }
 
   private async fire(id: string): Promise<void> {
