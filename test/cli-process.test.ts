@@ -7,12 +7,13 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Test } from 'tap';
+import { childEnv } from './helpers/child-env.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The environment without the sandbox's own variables, so the machine's settings do not leak in. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+  const env = childEnv();
   for (const k of ['PORT', 'HOST', 'API_KEYS', 'TIME_SCALE', 'CLOCK', 'START_TIME', 'COUNTRIES', 'SEED', 'PUBLIC_URL', 'LOG', 'DATA_DIR', 'CONTROL_TOKEN', 'SCENARIOS_FILE']) delete env[k];
   return { ...env, ...extra };
 }

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './helpers/child-env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'crash-test-api-key';
@@ -30,7 +31,7 @@ function startCli(dataDir: string): Promise<Sandbox> {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), '--port', '0', '--data-dir', dataDir, '--manual-clock', '--start-time', '2026-06-01T10:00:00Z', '--seed', 'crash', '--api-key', KEY],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '', DATA_DIR: '' } },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ PORT: '', DATA_DIR: '' }) },
     );
     let out = '';
     const collect = (d: Buffer): void => {
