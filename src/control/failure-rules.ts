@@ -13,12 +13,12 @@
  */
 import { ERROR_CATALOGUE, errorNameByCode } from '../domain/errors.js';
 import type { Engine } from '../engine/engine.js';
-import type { Collection } from '../engine/store.js';
 import type { Obj } from './control-error.js';
 import { badField, isObj, onlyFields } from './control-error.js';
 import { parseDuration } from './duration.js';
 import type { MatchSubject, RuleMatch } from './match.js';
 import { PatternCache, compilePattern, matches, parseMatch, parseUses } from './match.js';
+import { RuleBook } from './rule-book.js';
 
 export const FAILURE_KINDS = ['error', 'http', 'latency', 'drop', 'timeout'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -71,15 +71,11 @@ export function coversRoute(on: string, method: string, path: string, cache?: Pa
   return (m === '*' || m === method) && (cache ? cache.get(glob) : compilePattern(glob, 'on')).test(path);
 }
 
-export class FailureRules {
-  private readonly rules: Collection<FailureRule>;
-  private readonly presets: FailureRule[] = [];
+export class FailureRules extends RuleBook<FailureRule> {
   private readonly patterns = new PatternCache();
-  private seq = 0;
 
-  constructor(private readonly engine: Engine) {
-    this.rules = engine.store.collection<FailureRule>('control-failure-rules');
-    for (const r of this.rules.values()) this.seq = Math.max(this.seq, r.seq + 1);
+  constructor(engine: Engine) {
+    super(engine, 'control-failure-rules', 'fr');
   }
 
   parse(body: unknown, site: string | null, where = ''): RuleInput {
@@ -148,44 +144,6 @@ export class FailureRules {
       probability: p,
       remaining: parseUses(body as Obj, where),
     };
-  }
-
-  add(rule: RuleInput, source: 'control' | 'preset' = 'control', id?: string): FailureRule {
-    const full: FailureRule = { ...rule, id: id ?? this.engine.ids.shortId('fr'), seq: this.seq++, source, applied: 0 };
-    this.engine.store.transaction(() => this.rules.set(full.id, full));
-    return full;
-  }
-
-  addPreset(rule: RuleInput, id: string): void {
-    this.presets.push({ ...rule, id, seq: -1, source: 'preset', applied: 0 });
-    if (!this.rules.has(id)) this.add(rule, 'preset', id);
-  }
-
-  list(site: string | null): FailureRule[] {
-    return [...this.rules.values()]
-      .filter((r) => site === null || r.site === null || r.site === site)
-      .sort((a, b) => Number(a.site === null) - Number(b.site === null) || b.seq - a.seq);
-  }
-
-  get(id: string): FailureRule | undefined {
-    return this.rules.get(id);
-  }
-
-  remove(id: string): boolean {
-    return this.engine.store.transaction(() => this.rules.delete(id));
-  }
-
-  reset(site: string | null): number {
-    let removed = 0;
-    this.engine.store.transaction(() => {
-      for (const r of [...this.rules.values()]) {
-        if (site !== null && r.site !== site) continue;
-        this.rules.delete(r.id);
-        removed++;
-      }
-      for (const p of this.presets) if (site === null || p.site === site) this.rules.set(p.id, { ...p, seq: this.seq++ });
-    });
-    return removed;
   }
 
   /** Cheap test used on every API call: is there any rule at all? */

@@ -17,12 +17,12 @@ import type { Engine } from '../engine/engine.js';
 import { ApiError } from '../domain/errors.js';
 import type { JobRecord } from '../engine/jobs.js';
 import { simulatedPayer } from '../engine/payer.js';
-import type { Collection } from '../engine/store.js';
 import type { Obj } from './control-error.js';
 import { ControlError, badField, isObj, onlyFields } from './control-error.js';
 import { formatDuration, parseDuration } from './duration.js';
 import type { RuleMatch } from './match.js';
 import { PatternCache, matches, parseMatch, parseUses, subjectOf } from './match.js';
+import { RuleBook } from './rule-book.js';
 
 export interface ScenarioRule {
   readonly id: string;
@@ -84,15 +84,11 @@ export function markerOf(order: Pick<OrderRecord, 'var3' | 'customer'>): Marker 
   return null;
 }
 
-export class ScenarioRules {
-  private readonly rules: Collection<ScenarioRule>;
-  private readonly presets: ScenarioRule[] = [];
+export class ScenarioRules extends RuleBook<ScenarioRule> {
   private readonly patterns = new PatternCache();
-  private seq = 0;
 
-  constructor(private readonly engine: Engine) {
-    this.rules = engine.store.collection<ScenarioRule>('control-scenario-rules');
-    for (const r of this.rules.values()) this.seq = Math.max(this.seq, r.seq + 1);
+  constructor(engine: Engine) {
+    super(engine, 'control-scenario-rules', 'sr');
     engine.jobs.handle(SCENARIO_JOB, (job) => this.playJob(job));
     engine.onEvent((event, order) => {
       if (event.type === 'order_created') this.onOrderCreated(order);
@@ -114,50 +110,6 @@ export class ScenarioRules {
       ruleSite = body.site.trim();
     }
     return { site: ruleSite, scenario, match, delay_ms: delay, remaining };
-  }
-
-  add(rule: Omit<ScenarioRule, 'id' | 'seq' | 'source' | 'applied'>, source: 'control' | 'preset' = 'control', id?: string): ScenarioRule {
-    const full: ScenarioRule = { ...rule, id: id ?? this.engine.ids.shortId('sr'), seq: this.seq++, source, applied: 0 };
-    this.engine.store.transaction(() => this.rules.set(full.id, full));
-    return full;
-  }
-
-  /** Preset rules are the defaults: loaded at start, restored by reset. A durable store's copy (with its counts) wins. */
-  addPreset(rule: Omit<ScenarioRule, 'id' | 'seq' | 'source' | 'applied'>, id: string): void {
-    const preset: ScenarioRule = { ...rule, id, seq: -1, source: 'preset', applied: 0 };
-    this.presets.push(preset);
-    if (!this.rules.has(id)) this.add(rule, 'preset', id);
-  }
-
-  /** Rules still pending for a site (its own and sandbox-wide), or all rules; in the order they are tried. */
-  list(site: string | null): ScenarioRule[] {
-    return [...this.rules.values()]
-      .filter((r) => site === null || r.site === null || r.site === site)
-      .sort((a, b) => Number(a.site === null) - Number(b.site === null) || b.seq - a.seq);
-  }
-
-  get(id: string): ScenarioRule | undefined {
-    return this.rules.get(id);
-  }
-
-  remove(id: string): boolean {
-    return this.engine.store.transaction(() => this.rules.delete(id));
-  }
-
-  /** Drop the rules of one site (or all) and restore the presets of that scope. */
-  reset(site: string | null): number {
-    let removed = 0;
-    this.engine.store.transaction(() => {
-      for (const r of [...this.rules.values()]) {
-        if (site !== null && r.site !== site) continue;
-        this.rules.delete(r.id);
-        removed++;
-      }
-      for (const p of this.presets) {
-        if (site === null || p.site === site) this.rules.set(p.id, { ...p, seq: this.seq++ });
-      }
-    });
-    return removed;
   }
 
   private onOrderCreated(order: OrderRecord): void {
