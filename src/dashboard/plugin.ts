@@ -20,6 +20,7 @@ import { formField } from '../pages/format.js';
 import { registerActions } from './routes-actions.js';
 import { registerPages } from './routes-pages.js';
 import { clockModel } from './model.js';
+import { addHtmlSecurityHeaders } from '../http/security-headers.js';
 
 /** No inline script or style can run whatever merchant data holds; the live stream and refreshes come from the sandbox only. */
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -50,16 +51,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
   app.addHook('preClose', async () => hub.close());
   app.addHook('onClose', async () => hub.close());
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html')) {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'same-origin');
-      reply.header('x-frame-options', 'DENY');
-    }
-    return payload;
-  });
+  addHtmlSecurityHeaders(app, CSP, { 'x-frame-options': 'DENY' });
 
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';

@@ -162,7 +162,8 @@ function readPaymentOptions(body: Obj): PaymentOptions {
   };
 }
 
-function readVar(body: Obj, field: 'var1' | 'var2' | 'var3'): string | null {
+/** var1-3: free text up to 500 characters (error 1010), in orders and refunds alike. */
+export function readVar(body: Obj, field: 'var1' | 'var2' | 'var3'): string | null {
   const v = body[field];
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);

@@ -16,6 +16,7 @@ import { renderNotFound } from './guard.js';
 import { createPageKit, langHint } from './page-kit.js';
 import { registerPaymentPage } from './payment-page.js';
 import { registerStatic } from './static.js';
+import { addHtmlSecurityHeaders } from '../http/security-headers.js';
 
 /**
  * Scripts only from the sandbox itself (no inline script can run, whatever a description
@@ -44,15 +45,7 @@ export async function pagesPlugin(app: FastifyInstance, opts: { ctx: SandboxCont
     unsubscribeForget();
   });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html')) {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'same-origin');
-    }
-    return payload;
-  });
+  addHtmlSecurityHeaders(app, CSP);
 
   // Anything unexpected becomes a page in the shopper's language, never a stack trace.
   app.setErrorHandler(async (err: FastifyError, req, reply) => {

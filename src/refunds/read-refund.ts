@@ -4,7 +4,7 @@
  * amount for a full refund, and the .NET client's extra `"type":"refund"`.
  * Pure: the service decides what the order allows.
  */
-import { isObject, optionalText, readAmount } from '../domain/create-order.js';
+import { isObject, optionalText, readAmount, readVar } from '../domain/create-order.js';
 import { ApiError } from '../domain/errors.js';
 
 export interface RefundRequest {
@@ -16,15 +16,6 @@ export interface RefundRequest {
   var1: string | null;
   var2: string | null;
   var3: string | null;
-}
-
-function readVar(body: Record<string, unknown>, field: 'var1' | 'var2' | 'var3'): string | null {
-  const v = body[field];
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v !== 'string') throw new ApiError('INVALID_VARIABLE', `${field} must be a string; got ${Array.isArray(v) ? 'an array' : typeof v}`);
-  if (v.length > 500) throw new ApiError('INVALID_VARIABLE', `${field} is ${v.length} characters long; the limit is 500`);
-  return v;
 }
 
 export function readRefundRequest(raw: unknown): RefundRequest {
