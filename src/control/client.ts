@@ -13,6 +13,7 @@
 import type { Scenario } from '../domain/scenarios.js';
 import type { FailureKind } from './failure-rules.js';
 import type { JournalEntry } from './journal.js';
+import type { ResetSummary } from './service.js';
 
 export interface ControlClientOptions {
   /** Origin of the sandbox, e.g. http://127.0.0.1:8080 (a trailing path is ignored). */
@@ -120,14 +121,8 @@ export interface RuleView {
   [k: string]: unknown;
 }
 
-export interface ResetSummary {
-  site: string | null;
-  orders: number;
-  scenario_rules: number;
-  failure_rules: number;
-  journal: number;
-  site_clocks: number;
-}
+/** What a reset removed: the control plane's own type (type-only import, no runtime coupling). */
+export type { ResetSummary };
 
 export interface WaitOptions {
   /** Real-time limit (default 30s, at most 2m). */
