@@ -31,7 +31,7 @@ t.test('/ leads to the dashboard, which lists the orders of every site, newest f
   const rows = res.body.split('data-testid="order-row"').slice(1).map(decode);
   t.match(rows[0], new RegExp(`${second.order_id}.*initialized.*€10\\.00.*just now.*Red teapot.*${OTHER}`, 's'), 'newest first, with status, amount, age and site');
   t.match(rows[1], new RegExp(`${first.order_id}.*initialized.*€12\\.50.*1m.*Blue mug.*${API_KEY}`, 's'), 'the age is counted on the sandbox clock');
-  t.match(res.body, `<option value="${OTHER}">${OTHER}</option>`, 'the site picker lists the sites that have orders');
+  t.match(res.body, `<option value="${OTHER}">${OTHER} (1 order)</option>`, 'the site picker lists the sites that have orders, with their counts');
 });
 
 t.test('the filter narrows by site, status and search text', async (t) => {

@@ -6,6 +6,7 @@
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
 import { renderOrder } from '../domain/render.js';
+import { remainingRefundable } from '../domain/order.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
 import { formatDuration } from '../control/duration.js';
@@ -94,11 +95,26 @@ export interface ListQuery {
   readonly q: string | null;
 }
 
+/** Advice the sandbox gives about an order (on the order or its timeline entries), where it has any; shown as text. */
+export function adviceOf(o: OrderRecord): string[] {
+  const text = (a: unknown): string => (typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { message?: unknown }).message === 'string' ? String((a as { message: string }).message) : JSON.stringify(a));
+  const out: string[] = [];
+  const own = (o as unknown as { advice?: unknown }).advice;
+  if (Array.isArray(own)) out.push(...own.map(text));
+  for (const e of o.timeline) {
+    const a = (e as unknown as { advice?: unknown }).advice;
+    if (Array.isArray(a)) out.push(...a.map(text));
+    else if (a !== undefined && a !== null && a !== '') out.push(text(a));
+  }
+  return [...new Set(out)];
+}
+
 export function listModel(ctx: SandboxContext, query: ListQuery) {
   const status = query.status !== null && (ORDER_STATUSES as readonly string[]).includes(query.status) ? query.status : null;
   const all = ctx.engine.listOrders(query.site, { ...(status ? { status } : {}), ...(query.q ? { q: query.q } : {}) });
   return {
     sites: knownSites(ctx),
+    siteOptions: siteCounts(ctx),
     statuses: ORDER_STATUSES,
     filter: { site: query.site, status, q: query.q ?? '' },
     total: all.length,
@@ -205,6 +221,9 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     pending,
     hasNotifyUrl: o.payment_options.notification_url !== null,
     canDecide: o.status === 'initialized',
+    canCancel: o.status === 'initialized',
+    refundable: o.financial_status === 'completed' && ['completed', 'shipped', 'partial_refunded'].includes(o.status) ? money(remainingRefundable(o), o.currency) : null,
+    advice: adviceOf(o),
     scenarios: SCENARIOS.map((id) => ({ id, label: SCENARIO_LABELS[id].en })),
     currentScenario: o.scenario ?? 'completed',
     json: JSON.stringify(renderOrder(o), null, 2),
@@ -228,6 +247,16 @@ export function outboxModel(e: ReturnType<SandboxContext['secondChance']['list']
     link: e.link ?? '',
     smtp: e.smtp ? `${e.smtp.status}${e.smtp.detail ? `: ${e.smtp.detail}` : ''}` : '',
   };
+}
+
+/** Orders a scenario rule decided (their timelines name the rule), newest first, at most five. */
+function decidedBy(ctx: SandboxContext, ruleId: string, site: string | null): Array<{ order_id: string; href: string }> {
+  const note = `scenario rule ${ruleId}`;
+  return ctx.engine
+    .listOrders(site)
+    .filter((o) => o.timeline.some((e) => e.note?.includes(note) === true))
+    .slice(0, 5)
+    .map((o) => ({ order_id: String(o.order_id), href: orderHref(o.site, o.transaction_id) }));
 }
 
 function yesNo(v: boolean): string {
@@ -302,14 +331,50 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
     groups,
     scenarioRules: ctx.control.scenarios.list(site).map((r) => {
       const v = scenarioRuleView(r);
-      return { id: r.id, site: r.site ?? 'every site', scenario: r.scenario, match: JSON.stringify(v.match), delay: r.delay_ms === null ? 'at the bank' : formatDuration(r.delay_ms), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source };
+      return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', scenario: r.scenario, match: JSON.stringify(v.match), delay: r.delay_ms === null ? 'at the bank' : formatDuration(r.delay_ms), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched: decidedBy(ctx, r.id, r.site) };
     }),
     failureRules: ctx.control.failures.list(site).map((r) => {
       const v = failureRuleView(r);
       const detail = r.kind === 'error' ? `code ${String(v.code)}` : r.kind === 'http' ? `HTTP ${String(v.status)}` : r.kind === 'latency' ? `${String(v.latency_ms)} ms` : r.kind === 'drop' ? `drop ${String(v.after)}` : '';
-      return { id: r.id, site: r.site ?? 'every site', kind: r.kind, detail, on: JSON.stringify(v.on), match: JSON.stringify(v.match), probability: String(r.probability), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source };
+      const matched = ctx.control.journal.list({}).filter((e) => e.failure === r.id).slice(0, 3).map((e) => `${e.method} ${e.url.split('?')[0] ?? ''} → ${e.status === null ? e.outcome : `HTTP ${e.status}`}${e.error_code === null ? '' : ` (${e.error_code})`}`);
+      return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', kind: r.kind, detail, on: JSON.stringify(v.on), match: JSON.stringify(v.match), probability: String(r.probability), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched };
     }),
     faultRows,
     clocks: [clockModel(ctx, null), ...ctx.engine.siteClockNames().map((s) => clockModel(ctx, s))],
+  };
+}
+
+/** Sites with orders, each with its count, for the site pickers ("shop-key (3 orders)"). */
+export function siteCounts(ctx: SandboxContext): Array<{ site: string; orders: number; label: string }> {
+  const counts = new Map<string, number>();
+  for (const s of knownSites(ctx)) counts.set(s, 0);
+  for (const o of ctx.engine.listOrders(null)) counts.set(o.site, (counts.get(o.site) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([site, orders]) => ({ site, orders, label: `${site} (${orders} order${orders === 1 ? '' : 's'})` }));
+}
+
+/** Sites that follow the shared sandbox clock and have something on it (orders or timed jobs): whose tests a move of it moves. */
+export function clockSharers(ctx: SandboxContext): Array<{ site: string; orders: number; jobs: number }> {
+  const { engine } = ctx;
+  const out = new Map<string, { site: string; orders: number; jobs: number }>();
+  const entry = (site: string) => out.get(site) ?? out.set(site, { site, orders: 0, jobs: 0 }).get(site)!;
+  for (const o of engine.listOrders(null)) if (!engine.hasOwnClock(o.site)) entry(o.site).orders++;
+  for (const j of engine.jobs.list((j) => !engine.hasOwnClock(j.site))) entry(j.site).jobs++;
+  return [...out.values()].sort((a, b) => (a.site < b.site ? -1 : 1));
+}
+
+/** What a reset of a site (or of everything) would forget, for the confirmation page. */
+export function resetModel(ctx: SandboxContext, site: string | null) {
+  const own = <R extends { site: string | null }>(rules: R[]): number => rules.filter((r) => site === null || r.site === site).length;
+  const faults = site === null ? null : ctx.webhooks.faults.list(site);
+  return {
+    target: site,
+    counts: [
+      ['order', ctx.engine.listOrders(site).length],
+      ['scenario rule', own(ctx.control.scenarios.list(site))],
+      ['API failure rule', own(ctx.control.failures.list(site))],
+      ['notification fault rule', faults === null ? 0 : faults.site.length + Object.values(faults.orders).reduce((n, r) => n + r.length, 0)],
+      ['journal entry', ctx.control.journal.list({ site }).length],
+    ].map(([what, n]) => `${n} ${n === 1 ? String(what) : String(what).replace(/y$/, 'ie') + 's'}`),
+    ownClock: site === null ? ctx.engine.siteClockNames().length > 0 : ctx.engine.hasOwnClock(site),
   };
 }

@@ -9,7 +9,7 @@ import { clockModel } from './model.js';
 
 export interface Frame {
   readonly site: string | null;
-  readonly nav: 'orders' | 'outbox' | 'settings' | 'none';
+  readonly nav: 'orders' | 'new' | 'problems' | 'outbox' | 'settings' | 'none';
   /** The SSE URL the page's script follows, or null for a page without live parts. */
   readonly events: string | null;
   readonly flash: string | null;
@@ -36,6 +36,18 @@ const DONE: Readonly<Record<string, (ref: string) => string>> = {
   refund_voided: (ref) => `Refund ${ref} was voided.`,
   advanced: (ref) => `The clock moved ${ref}.`,
   logged_in: () => 'Token accepted: this browser may use the dashboard.',
+  created: (ref) => `Order ${ref} was created. Open its payment page below to pay it as a shopper, or decide its outcome here.`,
+  returned: (ref) => `Back from the payment pages: the order is ${ref}.`,
+  cancelled: () => 'The order was cancelled.',
+  refunded: (ref) => `Refund ${ref} was created: it is in the refunds list below.`,
+  rule_added: (ref) => `Rule ${ref} was added.`,
+  rule_edited: (ref) => `The rule was changed: it is now rule ${ref}.`,
+  rule_removed: (ref) => `Rule ${ref} was removed.`,
+  fault_added: (ref) => `Notification fault “${ref}” was added.`,
+  faults_cleared: (ref) => `Notification faults of ${ref} were cleared.`,
+  preset_loaded: (ref) => `Preset ${ref} loaded.`,
+  own_clock: (ref) => `This site has its own clock now${ref ? ` ${ref}` : ''}: moving it moves no other site's tests.`,
+  reset: (ref) => `The site was reset: ${ref} forgotten.`,
 };
 
 export function flashOf(req: FastifyRequest): string | null {

@@ -19,6 +19,8 @@ import { backOf, queryParam, sendPage } from './page.js';
 import { formField } from '../pages/format.js';
 import { registerActions } from './routes-actions.js';
 import { registerPages } from './routes-pages.js';
+import { registerCreate } from './routes-create.js';
+import { registerRules } from './routes-rules.js';
 import { clockModel } from './model.js';
 import { addHtmlSecurityHeaders } from '../http/security-headers.js';
 
@@ -123,4 +125,6 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
 
   registerPages(app, ctx, hub);
   registerActions(app, ctx);
+  registerCreate(app, ctx);
+  registerRules(app, ctx);
 }

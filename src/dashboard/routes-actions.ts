@@ -4,27 +4,27 @@
  * with a line saying what happened. A refusal (order already paid, refund already
  * settled) becomes an error page that says why, with a way back.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ControlError } from '../control/control-error.js';
 import { formatDuration, parseDuration } from '../control/duration.js';
 import { parseScenario } from '../control/scenario-rules.js';
-import { acceptRefund, voidRefund } from '../control/after-payment-routes.js';
+import { acceptRefund, voidRefund } from '../refunds/refund-actions.js';
+import { readRefundRequest } from '../refunds/read-refund.js';
 import { formField } from '../pages/format.js';
-import { safeBack } from './access.js';
+import { done } from './redirect.js';
 import { orderOfPath } from './routes-pages.js';
+import type { OrderRecord } from '../domain/order.js';
+import { euroCents } from './routes-create.js';
+import { clockSharers, resetModel } from './model.js';
+import { frame, sendPage } from './page.js';
 
 function siteParam(req: FastifyRequest): string {
   return (req.params as { site: string }).site;
 }
 
-/** Back to `back` (a dashboard path) with the flash parameters. */
-function done(reply: FastifyReply, req: FastifyRequest, fallback: string, code: string, ref = ''): FastifyReply {
-  const u = new URL(safeBack(formField(req.body, 'back'), fallback), 'http://dashboard.local');
-  u.searchParams.set('done', code);
-  if (ref !== '') u.searchParams.set('ref', ref);
-  else u.searchParams.delete('ref');
-  return reply.header('cache-control', 'no-store').redirect(u.pathname + u.search, 303);
+function orderHref(o: OrderRecord): string {
+  return `/dashboard/sites/${encodeURIComponent(o.site)}/orders/${o.transaction_id}`;
 }
 
 function refundOfPath(ctx: SandboxContext, req: FastifyRequest) {
@@ -58,6 +58,27 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
     return done(reply, req, `/dashboard/sites/${encodeURIComponent(order.site)}/orders/${order.transaction_id}`, 'expired');
   });
 
+  // Cancel: what PATCH {"status":"cancelled"} does, through the same engine transition.
+  app.post('/dashboard/sites/:site/orders/:tx/cancel', async (req, reply) => {
+    const order = orderOfPath(ctx, req);
+    engine.transition(order.site, order.transaction_id, { kind: 'cancel', exclude_order: false }, 'control', 'cancelled from the dashboard');
+    return done(reply, req, orderHref(order), 'cancelled');
+  });
+
+  // Refund: an empty amount refunds everything left, as MultiSafepay's amount 0 does.
+  app.post('/dashboard/sites/:site/orders/:tx/refund', async (req, reply) => {
+    const order = orderOfPath(ctx, req);
+    const amountText = formField(req.body, 'amount');
+    const description = formField(req.body, 'description');
+    const request = readRefundRequest({
+      currency: order.currency,
+      amount: amountText === '' ? 0 : euroCents(amountText),
+      ...(description !== '' ? { description } : {}),
+    });
+    const { refund_id } = ctx.refunds.create(order.site, order, request, 'control');
+    return done(reply, req, orderHref(order), 'refunded', String(refund_id));
+  });
+
   app.post('/dashboard/sites/:site/webhooks/:id/resend', async (req, reply) => {
     const site = siteParam(req);
     const id = (req.params as { id: string }).id;
@@ -79,11 +100,48 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
   });
 
   // Advance the clock of a site (its own, else the sandbox clock) or the sandbox clock: every job due on the way runs first.
+  // The sandbox clock is shared: when moving it would move other sites' tests too, the tester confirms first.
   app.post('/dashboard/clock/advance', async (req, reply) => {
     const site = formField(req.body, 'site') || null;
-    const by = parseDuration(formField(req.body, 'by'), 'by');
-    const clock = site === null ? engine.clock : engine.clockFor(site);
+    const byText = formField(req.body, 'by');
+    const by = parseDuration(byText, 'by');
+    const own = site !== null && engine.hasOwnClock(site);
+    if (!own && formField(req.body, 'confirm') !== 'yes') {
+      const others = clockSharers(ctx).filter((s) => s.site !== site);
+      // On one site's page any other site is someone else's tests; on the all-sites page, asking makes sense once two share it.
+      if (others.length > (site === null ? 1 : 0)) {
+        return sendPage(reply, 200, 'clock-confirm.ejs', { ...frame(ctx, req, site, 'none', null), by: byText, others, backTo: formField(req.body, 'back') });
+      }
+    }
+    const clock = site === null || !own ? engine.clock : engine.clockFor(site);
     const fired = await clock.advanceTo(clock.now() + by);
     return done(reply, req, '/dashboard', 'advanced', `forward ${formatDuration(by)}; ${fired} timed job${fired === 1 ? '' : 's'} ran`);
+  });
+
+  // A clock of the site's own (starting where the sandbox clock is), optionally moved at once: the tester's time, nobody else's.
+  app.post('/dashboard/clock/own', async (req, reply) => {
+    const site = formField(req.body, 'site');
+    if (site === '') throw new ControlError(400, 'bad_request', 'site: pick the site that gets its own clock');
+    const byText = formField(req.body, 'by');
+    const by = byText === '' ? 0 : parseDuration(byText, 'by');
+    if (!engine.hasOwnClock(site)) engine.createSiteClock(site);
+    const clock = engine.clockFor(site);
+    const fired = by > 0 ? await clock.advanceTo(clock.now() + by) : 0;
+    return done(reply, req, `/dashboard?site=${encodeURIComponent(site)}`, 'own_clock', by > 0 ? `and moved it forward ${formatDuration(by)}; ${fired} timed job${fired === 1 ? '' : 's'} ran` : '');
+  });
+
+  // Reset: a page saying what goes, then the confirmed form does it (the same reset as POST /_sandbox/reset).
+  app.get('/dashboard/reset', async (req, reply) => {
+    const site = (req.query as Record<string, unknown>).site;
+    const s = typeof site === 'string' && site !== '' ? site : null;
+    return sendPage(reply, 200, 'reset-confirm.ejs', { ...frame(ctx, req, s, 'none', null), ...resetModel(ctx, s) });
+  });
+
+  app.post('/dashboard/reset', async (req, reply) => {
+    const site = formField(req.body, 'site') || null;
+    if (formField(req.body, 'confirm') !== 'yes') throw new ControlError(400, 'bad_request', 'confirm: tick “yes, reset” to reset; nothing was changed');
+    const r = await ctx.control.reset(site);
+    const to = site === null ? '/dashboard' : `/dashboard?site=${encodeURIComponent(site)}`;
+    return done(reply, req, to, 'reset', `${r.orders} order${r.orders === 1 ? '' : 's'}, ${r.scenario_rules + r.failure_rules} rule${r.scenario_rules + r.failure_rules === 1 ? '' : 's'}, ${r.journal} journal entr${r.journal === 1 ? 'y' : 'ies'}`, to);
   });
 }

@@ -8,7 +8,11 @@ import type { SandboxContext } from '../context.js';
 import { ControlError } from '../control/control-error.js';
 import type { OrderRecord } from '../domain/order.js';
 import type { LiveHub } from './live.js';
-import { detailModel, knownSites, listModel, outboxModel, settingsModel } from './model.js';
+import { detailModel, knownSites, listModel, outboxModel, settingsModel, siteCounts } from './model.js';
+import { failedCallCount, problemsModel } from './model-problems.js';
+import { editModel, rulesFormModel } from './model-rules.js';
+import { publicBase } from '../api/respond.js';
+import { paymentUrlFor } from '../pages/urls.js';
 import { eventsUrl, frame, queryParam, sendPage } from './page.js';
 
 /** The order a dashboard path names: /dashboard/sites/:site/orders/:tx. */
@@ -28,12 +32,14 @@ export function registerPages(app: FastifyInstance, ctx: SandboxContext, hub: Li
   app.get('/dashboard', async (req, reply) => {
     const site = queryParam(req, 'site');
     const model = listModel(ctx, { site, status: queryParam(req, 'status'), q: queryParam(req, 'q') });
-    return sendPage(reply, 200, 'orders.ejs', { ...frame(ctx, req, site, 'orders', eventsUrl(site)), ...model });
+    return sendPage(reply, 200, 'orders.ejs', { ...frame(ctx, req, site, 'orders', eventsUrl(site)), ...model, refused: failedCallCount(ctx, site) });
   });
 
   app.get('/dashboard/sites/:site/orders/:tx', async (req, reply) => {
     const order = orderOfPath(ctx, req);
-    return sendPage(reply, 200, 'order.ejs', { ...frame(ctx, req, order.site, 'none', eventsUrl(order.site, order.transaction_id)), ...detailModel(ctx, order) });
+    // The payment page as the shop's create-order answer gave it, on the address the tester reached the dashboard by.
+    const paymentUrl = order.status === 'initialized' ? paymentUrlFor(publicBase(req, ctx.config.publicUrl), order) : null;
+    return sendPage(reply, 200, 'order.ejs', { ...frame(ctx, req, order.site, 'none', eventsUrl(order.site, order.transaction_id)), ...detailModel(ctx, order), paymentUrl });
   });
 
   app.get('/dashboard/outbox', async (req, reply) => {
@@ -44,7 +50,19 @@ export function registerPages(app: FastifyInstance, ctx: SandboxContext, hub: Li
 
   app.get('/dashboard/settings', async (req, reply) => {
     const site = queryParam(req, 'site');
-    return sendPage(reply, 200, 'settings.ejs', { ...frame(ctx, req, site, 'settings', eventsUrl(site)), sites: knownSites(ctx), ...settingsModel(ctx, site, hub.size) });
+    return sendPage(reply, 200, 'settings.ejs', {
+      ...frame(ctx, req, site, 'settings', eventsUrl(site)),
+      sites: knownSites(ctx),
+      siteOptions: siteCounts(ctx),
+      ...settingsModel(ctx, site, hub.size),
+      ...rulesFormModel(ctx, site),
+      editing: editModel(ctx, queryParam(req, 'edit')),
+    });
+  });
+
+  app.get('/dashboard/problems', async (req, reply) => {
+    const site = queryParam(req, 'site');
+    return sendPage(reply, 200, 'problems.ejs', { ...frame(ctx, req, site, 'problems', eventsUrl(site)), siteOptions: siteCounts(ctx), ...problemsModel(ctx, site) });
   });
 
   // Server-sent events: the page's script refreshes its live parts when something it shows changed.

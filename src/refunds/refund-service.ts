@@ -53,8 +53,8 @@ export class RefundService {
     });
   }
 
-  /** Create a refund of `order` (already looked up on `site`). Throws ApiError 1002/1034. */
-  create(site: string, order: OrderRecord, req: RefundRequest): { transaction_id: number; refund_id: number } {
+  /** Create a refund of `order` (already looked up on `site`). Throws ApiError 1002/1034. `cause`: the door that asked (the dashboard's refund button is `control`). */
+  create(site: string, order: OrderRecord, req: RefundRequest, cause: Cause = 'api'): { transaction_id: number; refund_id: number } {
     if (req.currency !== order.currency) {
       throw new ApiError('INVALID_CURRENCY', `currency ${req.currency.slice(0, 10)} does not match the order's currency ${order.currency}; a refund is paid in the currency of the payment`);
     }
@@ -90,7 +90,7 @@ export class RefundService {
       var3: req.var3,
     };
     // The state machine refuses unpaid, cancelled and fully refunded orders, and amounts above what is left (1034).
-    this.engine.transition(site, order.transaction_id, { kind: 'refund', refund }, 'api');
+    this.engine.transition(site, order.transaction_id, { kind: 'refund', refund }, cause);
     this.engine.store.transaction(() => this.index.set(refundKey(site, refundId), order.transaction_id));
     if (this.settleMode === 'immediate') {
       this.engine.transition(site, order.transaction_id, { kind: 'settle_refund', refund_id: refundId }, 'clock');
