@@ -118,6 +118,9 @@ t.test('browser dashboard', async (t) => {
     const other = await context.newPage();
     await other.goto(sandbox.url + '/dashboard?site=' + SITE);
     await other.getByTestId('advance-1d').click();
+    // The sandbox clock is shared with another site's order: the dashboard says so before moving it.
+    t.match(await other.getByTestId('clock-confirm').textContent(), /also moves the tests of another-site-key/);
+    await other.getByTestId('clock-confirm-yes').click();
     t.match(await other.getByTestId('flash').textContent(), /The clock moved forward 1d; \d+ timed jobs? ran/);
 
     await page.getByTestId('status').filter({ hasText: /^expired$/ }).waitFor();
@@ -207,4 +210,110 @@ t.test('with a control token the dashboard asks for it once', async (t) => {
   await page.getByTestId('logout').click();
   await page.goto(sandbox.url + '/dashboard');
   t.equal(await page.getByTestId('login-form').count(), 1, 'logged out');
+});
+
+// A QA tester's whole round in the browser, without curl: create an order from the form,
+// pay it through its payment link, refund part of it, set a 1024 rule and find the refused
+// call, move time for this site only, and reset the site.
+t.test("a tester's round without curl", async (t) => {
+  const TESTER = 'qa-round-site-key';
+  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z', webhooks: { delayMs: 0 } });
+  const hook = await receiver(t, () => ({ status: 200, body: 'OK' }));
+  await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'someone-elses-test' }), 'another-team-key');
+  const browser = await launchBrowser(t);
+  const { page, dialogs } = await newContext(t, browser);
+
+  await t.test('create an order from the form; copy it as curl first', async (t) => {
+    await page.goto(sandbox.url + '/dashboard');
+    await page.getByTestId('nav-new').click();
+    await page.getByLabel('Site (API key)').fill(TESTER);
+    await page.getByLabel('Order id').fill('round-1');
+    await page.getByLabel('Amount (EUR)').fill('42.50');
+    await page.getByLabel('Customer country').selectOption('DE');
+    await page.getByLabel('Locale').selectOption('en_US');
+    await page.getByLabel('Description').fill('Kettle, brushed steel');
+    await page.getByLabel('Notification URL (optional)').fill(hook.url);
+    await page.getByTestId('new-curl').click();
+    t.match(await page.getByTestId('curl').textContent(), /^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/v1\/json\/orders' -H 'api_key: qa-round-site-key'.*"amount":4250/s);
+    t.equal(await page.getByLabel('Order id').inputValue(), 'round-1', 'the form keeps what was typed');
+    await shot(page, 'dashboard-new-order');
+    await page.getByTestId('new-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Order round-1 was created/);
+    t.equal(await page.getByTestId('status').textContent(), 'initialized');
+    await shot(page, 'dashboard-order-pending');
+  });
+
+  await t.test('pay it through its payment link and come back to its page', async (t) => {
+    await page.getByTestId('payment-link').click();
+    t.equal(await page.getByTestId('amount').textContent(), '€42.50');
+    await page.getByTestId('continue').click();
+    await page.getByTestId('bank-option-de-commerzbank').check();
+    await page.getByTestId('bank-continue').click();
+    await page.getByLabel('User ID').fill('max');
+    await page.getByLabel('PIN').fill('1234');
+    await page.getByTestId('login').click();
+    await page.getByTestId('account-option-0').check();
+    await page.getByTestId('account-continue').click();
+    await page.getByLabel('TAN').fill('123456');
+    await page.getByTestId('confirm').click();
+    t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed');
+    await page.getByTestId('return').click();
+    t.match(await page.getByTestId('flash').textContent(), /Back from the payment pages: the order is completed/);
+    t.equal(await page.getByTestId('status').textContent(), 'completed');
+    await sandbox.app.sandbox.engine.clock.advance(0);
+    t.equal(hook.requests.length, 1, 'the shop was notified');
+  });
+
+  await t.test('refund part of it; the page stays at the refunds', async (t) => {
+    await page.getByTestId('refund-amount').fill('10.00');
+    await page.getByTestId('refund-description').fill('Dented lid');
+    await page.getByTestId('refund-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Refund \d+ was created/);
+    t.equal(new URL(page.url()).hash, '#refunds');
+    t.match(await page.getByTestId('refund-row').first().textContent(), /10\.00.*Dented lid.*reserved/s);
+    t.equal(await page.getByTestId('status').textContent(), 'partial_refunded');
+    await shot(page, 'dashboard-order');
+  });
+
+  await t.test('set a 1024 rule and see the refused call listed', async (t) => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('fr-code').selectOption('1024');
+    await page.getByTestId('fr-order-id').fill('fail-*');
+    await page.getByTestId('fr-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Rule fr\S* was added/);
+    const refused = await fetch(`${sandbox.apiUrl}orders`, { method: 'POST', headers: { api_key: TESTER, 'content-type': 'application/json' }, body: JSON.stringify(body(hook.url, { order_id: 'fail-1' })) });
+    t.equal(refused.status, 422, 'the shop gets 1024');
+    await page.getByTestId('nav-orders').click();
+    t.equal(await page.getByTestId('order-row').count(), 1, 'the refused order is not an order');
+    t.match(await page.getByTestId('refused-hint').textContent(), /1 API call was refused/);
+    await page.getByTestId('refused-hint').getByRole('link').click();
+    const call = page.getByTestId('failed-call').first();
+    t.match(await call.textContent(), /POST\s*\/v1\/json\/orders.*HTTP 422.*1024 Transaction declined/s);
+    await shot(page, 'dashboard-problems');
+    await page.getByTestId('nav-settings').click();
+    t.match(await page.getByTestId('failure-rule').first().textContent(), /applied 1.*POST \/v1\/json\/orders → HTTP 422 \(1024\)/s, 'the rule shows what it matched');
+    await shot(page, 'dashboard-settings');
+  });
+
+  await t.test("moving the shared clock names whose tests it moves; this site takes its own", async (t) => {
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('advance-1h').click();
+    t.match(await page.getByTestId('clock-confirm').textContent(), /also moves the tests of another-team-key/);
+    await shot(page, 'dashboard-clock-confirm');
+    await page.getByTestId('clock-own').click();
+    t.match(await page.getByTestId('flash').textContent(), /own clock now and moved it forward 1h/);
+    t.equal(sandbox.app.sandbox.engine.now(TESTER) - sandbox.app.sandbox.engine.clock.now(), 3_600_000, 'only this site moved');
+  });
+
+  await t.test('reset the site after confirming', async (t) => {
+    await page.getByTestId('reset-site').click();
+    t.match(await page.getByTestId('reset-counts').textContent(), /1 order.*1 API failure rule/s);
+    await shot(page, 'dashboard-reset');
+    await page.getByTestId('reset-yes').check();
+    await page.getByTestId('reset-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /The site was reset: 1 order/);
+    t.equal(await page.getByTestId('order-row').count(), 0);
+    t.equal(sandbox.app.sandbox.engine.listOrders('another-team-key').length, 1, "the other team's order is still there");
+    t.same(dialogs, []);
+  });
 });

@@ -40,6 +40,8 @@ export interface ClockModel {
   readonly scale: number;
   readonly pendingJobs: number;
   readonly nextJob: string;
+  /** The site shown follows the shared sandbox clock (moving it moves other sites too). */
+  readonly shared: boolean;
 }
 
 export function clockModel(ctx: SandboxContext, site: string | null): ClockModel {
@@ -56,6 +58,7 @@ export function clockModel(ctx: SandboxContext, site: string | null): ClockModel
     scale: clock.scale,
     pendingJobs: jobs.length,
     nextJob: next === null ? 'none' : `${when(next)} (${relative(next, now)})`,
+    shared: !own,
   };
 }
 

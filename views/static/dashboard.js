@@ -3,6 +3,16 @@
 // the server's event stream says something they show has changed.
 (function () {
   'use strict';
+  // "Copy to clipboard" buttons: hidden without JavaScript, where the text is there to select.
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(source.textContent).then(function () { button.textContent = 'Copied'; }, function () { button.textContent = 'Select the text to copy it'; });
+    });
+  });
+
   var url = document.body.getAttribute('data-events');
   var badge = document.querySelector('[data-live-status]');
   if (!url || typeof EventSource === 'undefined') return;
