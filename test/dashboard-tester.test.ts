@@ -253,3 +253,49 @@ t.test('reset a site after confirming: its orders and rules go, the other site s
   t.equal(app.sandbox.control.failures.list(API_KEY).length, 0);
   t.equal(app.sandbox.engine.listOrders(OTHER).length, 1, 'the other site is untouched');
 });
+
+t.test('resend brings the tester back to that notification; the fault rule shows what it did', async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START, webhooks: { delayMs: 0, retries: 0 } });
+  const rx = await receiver(t, () => ({ status: 200, body: 'OK' }));
+  await post(app, '/dashboard/rules/faults', { site: API_KEY, scope: 'site', fault: 'drop', times: '1', back: '/dashboard/settings' });
+  const o = await createOrder(app, { payment_options: { notification_url: rx.url } });
+  pay(app, o.order_id);
+  await app.sandbox.engine.clock.advance(0);
+  const [rec] = app.sandbox.webhooks.deliveries(API_KEY, o.order_id);
+  t.equal(rec?.state, 'dropped', 'the fault applied');
+  const settings = await page(app, `/dashboard/settings?site=${API_KEY}`);
+  t.match(testid(settings.body, 'faults-applied'), /Applied to 1 notification of this site/);
+  t.match(settings.body, new RegExp(`${rec!.id}</a> of order ${o.order_id}: drop \\(dropped\\)`));
+
+  const path = orderPath(app, o.order_id);
+  const shown = await page(app, path);
+  t.match(shown.body, `name="back" value="${path}#webhook-${rec!.id}"`);
+  const res = await post(app, `/dashboard/sites/${API_KEY}/webhooks/${rec!.id}/resend`, { back: `${path}#webhook-${rec!.id}` });
+  t.equal(res.headers.location, `${path}?done=resent&ref=${rec!.id}#webhook-${rec!.id}`);
+  const odd = await post(app, `/dashboard/sites/${API_KEY}/webhooks/${rec!.id}/resend`, { back: `${path}#x"><script>` });
+  t.equal(odd.headers.location, `${path}?done=resent&ref=${rec!.id}`, 'an anchor that is not a plain name is dropped');
+});
+
+t.test('odd form posts to the new routes are 4xx pages, never a 5xx', async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START, apiKeys: [API_KEY] });
+  const o = await createOrder(app);
+  const path = orderPath(app, o.order_id);
+  const routes = ['/dashboard/orders', `${path}/cancel`, `${path}/refund`, '/dashboard/rules/scenarios', '/dashboard/rules/failures', '/dashboard/rules/faults', '/dashboard/rules/faults/clear', '/dashboard/rules/preset', '/dashboard/rules/scenarios/nope/remove', '/dashboard/rules/failures/nope/remove', '/dashboard/clock/advance', '/dashboard/clock/own', '/dashboard/reset'];
+  const bodies: Array<Record<string, string>> = [
+    {},
+    { site: 'x'.repeat(300), amount: '-1', scenario: '__proto__', kind: 'constructor', code: '1e3', fault: 'toString', ms: 'forever', uses: '-2', preset: '..', by: '1y', confirm: 'yes' },
+    { site: 'not-a-configured-key', amount: '1.999', order_id: 'x'.repeat(199), uses: 'twice', scope: 'order', times: '0', probability: '2', statuses: ',,,' },
+    { site: API_KEY, amount: '0', delay: '-5s', amount_min: '9', amount_max: '1', country: 'XX', on: 'PUT nowhere', latency: '10m', status: '418', kind: 'http' },
+  ];
+  for (const url of routes) {
+    for (const fields of bodies) {
+      const res = await post(app, url, fields);
+      t.ok(res.statusCode < 500, `${url} with ${Object.keys(fields).join(',') || 'nothing'}: ${res.statusCode}`);
+    }
+    const json = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '[1,2]' });
+    t.ok(json.statusCode < 500, `${url} with a JSON array: ${json.statusCode}`);
+  }
+  t.equal(app.sandbox.engine.findOrder(API_KEY, o.order_id)?.status, 'void', 'only the cancel with nothing else to say did something');
+  const wrongSite = await post(app, '/dashboard/orders', { ...NEW_ORDER, site: 'not-a-configured-key' });
+  t.match(testid(wrongSite.body, 'error'), /site: not-… is not one of the API keys this sandbox was started with/);
+});

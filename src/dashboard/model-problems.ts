@@ -8,7 +8,7 @@ import type { SandboxContext } from '../context.js';
 import type { JournalEntry } from '../control/journal.js';
 import { findErrorByCode } from '../domain/errors.js';
 import { when, relative, prettyBody } from './format.js';
-import { knownSites, orderHref } from './model.js';
+import { adviceOf, knownSites, orderHref } from './model.js';
 
 /** Entries the journal may carry beyond the base fields (request/response bodies, advice, ...): shown when present. */
 const BASE_FIELDS = new Set(['seq', 'at', 'method', 'url', 'status', 'outcome', 'duration_ms', 'site', 'order_id', 'error_code', 'failure']);
@@ -70,5 +70,12 @@ export function problemsModel(ctx: SandboxContext, site: string | null) {
         next: n.next_attempt_at === null ? '' : `${when(n.next_attempt_at)} (${relative(n.next_attempt_at, now)})`,
       };
     });
-  return { calls, notifications, capacity: ctx.control.journal.capacity };
+  // Orders the sandbox has advice about (a request it accepted but a real shop should not send, ...), newest first.
+  const advised = ctx.engine
+    .listOrders(site)
+    .map((o) => ({ o, advice: adviceOf(o) }))
+    .filter((x) => x.advice.length > 0)
+    .slice(0, 100)
+    .map(({ o, advice }) => ({ order_id: String(o.order_id), href: orderHref(o.site, o.transaction_id), site: o.site, advice }));
+  return { calls, notifications, advised, capacity: ctx.control.journal.capacity };
 }

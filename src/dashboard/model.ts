@@ -330,8 +330,15 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
   if (faults.sandbox.length > 0) faultRows.push({ scope: 'every site', rules: JSON.stringify(faults.sandbox) });
   if (faults.site.length > 0) faultRows.push({ scope: `site ${site ?? ''}`, rules: JSON.stringify(faults.site) });
   for (const [orderId, r] of Object.entries(faults.orders)) faultRows.push({ scope: `order ${orderId}`, rules: JSON.stringify(r) });
+  // What the fault rules did: the site's notifications that had a fault applied, newest first.
+  const faulted = site === null ? [] : ctx.webhooks.deliveries(site).filter((n) => Object.keys(n.faults).length > 0).reverse();
+  const faultsApplied = {
+    count: faulted.length,
+    latest: faulted.slice(0, 5).map((n) => ({ id: n.id, order_id: String(n.order_id), href: `${orderHref(n.site, n.transaction_id)}#webhook-${n.id}`, faults: notificationModel(n, 0).faults.join(', '), state: n.state })),
+  };
   return {
     groups,
+    faultsApplied,
     scenarioRules: ctx.control.scenarios.list(site).map((r) => {
       const v = scenarioRuleView(r);
       return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', scenario: r.scenario, match: JSON.stringify(v.match), delay: r.delay_ms === null ? 'at the bank' : formatDuration(r.delay_ms), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched: decidedBy(ctx, r.id, r.site) };

@@ -15,7 +15,7 @@ import { formField } from '../pages/format.js';
 import { done } from './redirect.js';
 import { orderOfPath } from './routes-pages.js';
 import type { OrderRecord } from '../domain/order.js';
-import { euroCents } from './routes-create.js';
+import { euroCents, siteField } from './routes-create.js';
 import { clockSharers, resetModel } from './model.js';
 import { frame, sendPage } from './page.js';
 
@@ -102,7 +102,7 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
   // Advance the clock of a site (its own, else the sandbox clock) or the sandbox clock: every job due on the way runs first.
   // The sandbox clock is shared: when moving it would move other sites' tests too, the tester confirms first.
   app.post('/dashboard/clock/advance', async (req, reply) => {
-    const site = formField(req.body, 'site') || null;
+    const site = siteField(ctx, req.body) || null;
     const byText = formField(req.body, 'by');
     const by = parseDuration(byText, 'by');
     const own = site !== null && engine.hasOwnClock(site);
@@ -120,7 +120,7 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
 
   // A clock of the site's own (starting where the sandbox clock is), optionally moved at once: the tester's time, nobody else's.
   app.post('/dashboard/clock/own', async (req, reply) => {
-    const site = formField(req.body, 'site');
+    const site = siteField(ctx, req.body);
     if (site === '') throw new ControlError(400, 'bad_request', 'site: pick the site that gets its own clock');
     const byText = formField(req.body, 'by');
     const by = byText === '' ? 0 : parseDuration(byText, 'by');
@@ -138,7 +138,7 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
   });
 
   app.post('/dashboard/reset', async (req, reply) => {
-    const site = formField(req.body, 'site') || null;
+    const site = siteField(ctx, req.body) || null;
     if (formField(req.body, 'confirm') !== 'yes') throw new ControlError(400, 'bad_request', 'confirm: tick “yes, reset” to reset; nothing was changed');
     const r = await ctx.control.reset(site);
     const to = site === null ? '/dashboard' : `/dashboard?site=${encodeURIComponent(site)}`;

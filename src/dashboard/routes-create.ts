@@ -61,11 +61,25 @@ export function euroCents(text: string, field = 'amount'): number {
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
 
-function checkSite(ctx: SandboxContext, site: string): string {
-  if (site.length < 5 || site.length > 256) throw new ControlError(400, 'bad_request', 'site: an API key of 5 to 256 characters; pick one of the sites or type your shop’s key');
+/**
+ * The site (API key) a form names in field `name`, checked as the API checks a key; '' when
+ * the form left it empty. Read whole: formField cuts at 200 characters, a key may have 256.
+ */
+export function siteField(ctx: SandboxContext, body: unknown, name = 'site'): string {
+  const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  const site = typeof first === 'string' ? first.trim() : '';
+  if (site === '') return '';
+  if (site.length < 5 || site.length > 256) throw new ControlError(400, 'bad_request', `${name}: an API key of 5 to 256 characters; pick one of the sites or type your shop’s key`);
   if (ctx.config.apiKeys.length > 0 && !ctx.config.apiKeys.includes(site)) {
-    throw new ControlError(400, 'bad_request', `site: ${site.slice(0, 4)}… is not one of the API keys this sandbox was started with (${ctx.config.apiKeys.length} configured)`);
+    throw new ControlError(400, 'bad_request', `${name}: ${site.slice(0, 4)}… is not one of the API keys this sandbox was started with (${ctx.config.apiKeys.length} configured)`);
   }
+  return site;
+}
+
+function checkSite(ctx: SandboxContext, body: unknown): string {
+  const site = siteField(ctx, body);
+  if (site === '') throw new ControlError(400, 'bad_request', 'site: an API key of 5 to 256 characters; pick one of the sites or type your shop’s key');
   return site;
 }
 
@@ -115,7 +129,8 @@ export function registerCreate(app: FastifyInstance, ctx: SandboxContext): void 
 
   app.post('/dashboard/orders', async (req: FastifyRequest, reply) => {
     const form = readForm(req.body);
-    const site = checkSite(ctx, form.site);
+    const site = checkSite(ctx, req.body);
+    form.site = site;
     if (form.order_id === '') form.order_id = engine.ids.shortId('dash');
     const outcome = form.outcome === '' ? null : parseScenario(form.outcome, 'outcome');
     const base = publicBase(req, ctx.config.publicUrl);

@@ -17,7 +17,7 @@ import type { RuleBook, BookRule } from '../control/rule-book.js';
 import type { FaultScope } from '../webhooks/faults.js';
 import { readFaultRules } from '../webhooks/faults.js';
 import { formField } from '../pages/format.js';
-import { euroCents } from './routes-create.js';
+import { euroCents, siteField } from './routes-create.js';
 import { done } from './redirect.js';
 
 type Obj = Record<string, unknown>;
@@ -32,8 +32,8 @@ export function presetNames(): string[] {
 }
 
 /** The rule's site: the form's site field, '' meaning every site. */
-function ruleSite(req: FastifyRequest): string | null {
-  const s = formField(req.body, 'site');
+function ruleSite(ctx: SandboxContext, req: FastifyRequest): string | null {
+  const s = siteField(ctx, req.body);
   return s === '' ? null : s;
 }
 
@@ -74,10 +74,10 @@ function removeRule<R extends BookRule>(book: RuleBook<R>, id: string, site: str
   return rule;
 }
 
-function faultScope(req: FastifyRequest): FaultScope {
+function faultScope(ctx: SandboxContext, req: FastifyRequest): FaultScope {
   const scope = formField(req.body, 'scope') || 'site';
   if (scope === 'sandbox') return { kind: 'sandbox' };
-  const site = formField(req.body, 'site');
+  const site = siteField(ctx, req.body);
   if (scope !== 'site' || site === '') throw new ControlError(400, 'bad_request', 'scope: "site" (with a site picked) or "sandbox" (every site)');
   return { kind: 'site', site };
 }
@@ -86,7 +86,7 @@ export function registerRules(app: FastifyInstance, ctx: SandboxContext): void {
   const { scenarios, failures } = ctx.control;
 
   app.post('/dashboard/rules/scenarios', async (req, reply) => {
-    const site = ruleSite(req);
+    const site = ruleSite(ctx, req);
     const delay = formField(req.body, 'delay');
     const raw: Obj = { scenario: formField(req.body, 'scenario'), match: matchOf(req), ...uses(req) };
     if (delay !== '') raw.delay = delay;
@@ -99,12 +99,12 @@ export function registerRules(app: FastifyInstance, ctx: SandboxContext): void {
   });
 
   app.post('/dashboard/rules/scenarios/:id/remove', async (req, reply) => {
-    const rule = removeRule(scenarios, (req.params as { id: string }).id, ruleSite(req), 'scenario rule');
+    const rule = removeRule(scenarios, (req.params as { id: string }).id, ruleSite(ctx, req), 'scenario rule');
     return done(reply, req, settingsOf(rule.site), 'rule_removed', rule.id);
   });
 
   app.post('/dashboard/rules/failures', async (req, reply) => {
-    const site = ruleSite(req);
+    const site = ruleSite(ctx, req);
     const f = (n: string): string => formField(req.body, n);
     const kind = f('kind') || 'error';
     const raw: Obj = { kind, on: f('on') || 'create_order', match: matchOf(req), ...uses(req) };
@@ -128,13 +128,13 @@ export function registerRules(app: FastifyInstance, ctx: SandboxContext): void {
   });
 
   app.post('/dashboard/rules/failures/:id/remove', async (req, reply) => {
-    const rule = removeRule(failures, (req.params as { id: string }).id, ruleSite(req), 'failure rule');
+    const rule = removeRule(failures, (req.params as { id: string }).id, ruleSite(ctx, req), 'failure rule');
     return done(reply, req, settingsOf(rule.site), 'rule_removed', rule.id);
   });
 
   // A notification fault is added to the rules of its scope (site or every site).
   app.post('/dashboard/rules/faults', async (req, reply) => {
-    const scope = faultScope(req);
+    const scope = faultScope(ctx, req);
     const f = (n: string): string => formField(req.body, n);
     const raw: Obj = { fault: f('fault') };
     if (f('ms') !== '') raw.ms = parseDuration(f('ms'), 'ms');
@@ -148,14 +148,14 @@ export function registerRules(app: FastifyInstance, ctx: SandboxContext): void {
   });
 
   app.post('/dashboard/rules/faults/clear', async (req, reply) => {
-    const scope = faultScope(req);
+    const scope = faultScope(ctx, req);
     ctx.webhooks.faults.clear(scope);
     return done(reply, req, settingsOf(scope.kind === 'site' ? scope.site : null), 'faults_cleared', scope.kind === 'site' ? `site ${scope.site}` : 'every site');
   });
 
   // A preset's rules become the tester's own rules of the chosen site (a reset drops them).
   app.post('/dashboard/rules/preset', async (req, reply) => {
-    const site = ruleSite(req);
+    const site = ruleSite(ctx, req);
     const name = formField(req.body, 'preset');
     if (!presetNames().includes(name)) throw new ControlError(400, 'bad_request', `preset: choose one of ${presetNames().join(', ')}; got "${name.slice(0, 40)}"`);
     const data = JSON.parse(readFileSync(join(PRESETS_DIR, `${name}.json`), 'utf8')) as unknown;
