@@ -173,6 +173,18 @@ t.test('browser dashboard', async (t) => {
     await page.getByTestId('nav-settings').click();
     t.match(await page.locator('main').textContent(), /Control token\s*not set/);
     await shot(page, 'dashboard-settings');
+    // The new forms are plain forms too: create an order and refuse one with a rule, no script.
+    await page.getByTestId('nav-new').click();
+    await page.getByLabel('Order id').fill('qa-made-without-js');
+    await page.getByTestId('new-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Order qa-made-without-js was created/);
+    t.equal(await page.getByTestId('copy-curl').count(), 0);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('sr-order-id').fill('never-*');
+    await page.getByTestId('sr-submit').click();
+    t.match(await page.getByTestId('flash').textContent(), /Rule sr\S* was added/);
+    await page.getByTestId('scenario-rule').getByTestId('rule-remove').click();
+    t.match(await page.getByTestId('flash').textContent(), /Rule sr\S* was removed/);
     t.same(dialogs, []);
   });
 
@@ -185,6 +197,11 @@ t.test('browser dashboard', async (t) => {
     await page.getByTestId('order-link').filter({ hasText: paid.order_id }).first().click();
     t.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0);
     await shot(page, 'dashboard-phone-order');
+    for (const path of ['/dashboard/orders/new', '/dashboard/problems', '/dashboard/settings']) {
+      await page.goto(`${sandbox.url}${path}?site=${SITE}`);
+      t.equal(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth'), 0, `${path} fits a phone`);
+    }
+    await shot(page, 'dashboard-phone-settings');
     t.same(dialogs, []);
   });
 });
