@@ -115,9 +115,10 @@ export function adviceOf(o: OrderRecord): string[] {
 export function listModel(ctx: SandboxContext, query: ListQuery) {
   const status = query.status !== null && (ORDER_STATUSES as readonly string[]).includes(query.status) ? query.status : null;
   const all = ctx.engine.listOrders(query.site, { ...(status ? { status } : {}), ...(query.q ? { q: query.q } : {}) });
+  const siteOptions = siteCounts(ctx);
   return {
-    sites: knownSites(ctx),
-    siteOptions: siteCounts(ctx),
+    sites: siteOptions.map((s) => s.site),
+    siteOptions,
     statuses: ORDER_STATUSES,
     filter: { site: query.site, status, q: query.q ?? '' },
     total: all.length,
@@ -356,8 +357,10 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
 
 /** Sites with orders, each with its count, for the site pickers ("shop-key (3 orders)"). */
 export function siteCounts(ctx: SandboxContext): Array<{ site: string; orders: number; label: string }> {
+  // One pass over the orders (the same sites as knownSites): the list page renders this on every refresh.
   const counts = new Map<string, number>();
-  for (const s of knownSites(ctx)) counts.set(s, 0);
+  for (const s of ctx.config.apiKeys) counts.set(s, 0);
+  for (const s of ctx.engine.siteClockNames()) counts.set(s, 0);
   for (const o of ctx.engine.listOrders(null)) counts.set(o.site, (counts.get(o.site) ?? 0) + 1);
   return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([site, orders]) => ({ site, orders, label: `${site} (${orders} order${orders === 1 ? '' : 's'})` }));
 }
