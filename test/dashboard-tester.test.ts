@@ -186,8 +186,19 @@ t.test('rules: notification faults for a site, cleared again; a preset loads', a
   const bad = await post(app, '/dashboard/rules/faults', { site: API_KEY, scope: 'site', fault: 'explode', back });
   t.equal(bad.statusCode, 400);
   t.match(testid(bad.body, 'error'), /fault must be one of drop/);
+  await post(app, '/dashboard/rules/faults', { site: API_KEY, scope: 'site', fault: 'duplicate', back });
+  const listed = await page(app, back);
+  t.equal(countTestid(listed.body, 'webhook-fault'), 2, 'each fault is listed with its own remove button');
+  const one = await post(app, '/dashboard/rules/faults/remove', { site: API_KEY, scope: 'site', index: '0', back });
+  t.equal(one.statusCode, 303);
+  t.same(app.sandbox.webhooks.faults.get({ kind: 'site', site: API_KEY }), [{ fault: 'duplicate' }], 'the first one went, the other stays');
+  const stale = await post(app, '/dashboard/rules/faults/remove', { site: API_KEY, scope: 'site', index: '1', back });
+  t.equal(stale.statusCode, 409, 'a list that changed meanwhile is refused');
   await post(app, '/dashboard/rules/faults/clear', { site: API_KEY, scope: 'site', back });
   t.same(app.sandbox.webhooks.faults.get({ kind: 'site', site: API_KEY }), []);
+  app.sandbox.webhooks.faults.set({ kind: 'order', site: API_KEY, order_id: 'o-9' }, [{ fault: 'drop' }]);
+  await post(app, '/dashboard/rules/faults/clear', { site: API_KEY, scope: 'order', order_id: 'o-9', back });
+  t.same(app.sandbox.webhooks.faults.get({ kind: 'order', site: API_KEY, order_id: 'o-9' }), [], "an order's faults are cleared too");
 
   const preset = await post(app, '/dashboard/rules/preset', { site: API_KEY, preset: 'flaky-api', back });
   t.equal(preset.statusCode, 303);
@@ -280,7 +291,7 @@ t.test('odd form posts to the new routes are 4xx pages, never a 5xx', async (t) 
   const app = await build(t, { manualClock: true, startTime: START, apiKeys: [API_KEY] });
   const o = await createOrder(app);
   const path = orderPath(app, o.order_id);
-  const routes = ['/dashboard/orders', `${path}/cancel`, `${path}/refund`, '/dashboard/rules/scenarios', '/dashboard/rules/failures', '/dashboard/rules/faults', '/dashboard/rules/faults/clear', '/dashboard/rules/preset', '/dashboard/rules/scenarios/nope/remove', '/dashboard/rules/failures/nope/remove', '/dashboard/clock/advance', '/dashboard/clock/own', '/dashboard/reset'];
+  const routes = ['/dashboard/orders', `${path}/cancel`, `${path}/refund`, '/dashboard/rules/scenarios', '/dashboard/rules/failures', '/dashboard/rules/faults', '/dashboard/rules/faults/clear', '/dashboard/rules/faults/remove', '/dashboard/rules/preset', '/dashboard/rules/scenarios/nope/remove', '/dashboard/rules/failures/nope/remove', '/dashboard/clock/advance', '/dashboard/clock/own', '/dashboard/reset'];
   const bodies: Array<Record<string, string>> = [
     {},
     { site: 'x'.repeat(300), amount: '-1', scenario: '__proto__', kind: 'constructor', code: '1e3', fault: 'toString', ms: 'forever', uses: '-2', preset: '..', by: '1y', confirm: 'yes' },

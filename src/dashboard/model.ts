@@ -12,6 +12,7 @@ import { ORDER_STATUSES } from '../domain/statuses.js';
 import { formatDuration } from '../control/duration.js';
 import { failureRuleView, scenarioRuleView } from '../control/views.js';
 import type { AttemptRecord, NotificationRecord } from '../webhooks/delivery-log.js';
+import type { FaultRule } from '../webhooks/faults.js';
 import { age, millis, money, prettyBody, relative, when } from './format.js';
 
 /** Orders shown on one list page (newest first); a filter narrows the rest. */
@@ -327,10 +328,13 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
     },
   ];
   const faults = site === null ? { sandbox: ctx.webhooks.faults.get({ kind: 'sandbox' }), site: [], orders: {} } : ctx.webhooks.faults.list(site);
-  const faultRows: Array<{ scope: string; rules: string }> = [];
-  if (faults.sandbox.length > 0) faultRows.push({ scope: 'every site', rules: JSON.stringify(faults.sandbox) });
-  if (faults.site.length > 0) faultRows.push({ scope: `site ${site ?? ''}`, rules: JSON.stringify(faults.site) });
-  for (const [orderId, r] of Object.entries(faults.orders)) faultRows.push({ scope: `order ${orderId}`, rules: JSON.stringify(r) });
+  // One row per scope, one line per rule with its place in the scope's list (what the remove button names).
+  const text = (r: FaultRule): string => JSON.stringify(r);
+  const faultRows: Array<{ scope: string; kind: 'sandbox' | 'site' | 'order'; order_id: string; rules: Array<{ index: number; text: string }> }> = [];
+  const rows = (list: FaultRule[]) => list.map((r, index) => ({ index, text: text(r) }));
+  if (faults.sandbox.length > 0) faultRows.push({ scope: 'every site', kind: 'sandbox', order_id: '', rules: rows(faults.sandbox) });
+  if (faults.site.length > 0) faultRows.push({ scope: `site ${site ?? ''}`, kind: 'site', order_id: '', rules: rows(faults.site) });
+  for (const [orderId, r] of Object.entries(faults.orders)) faultRows.push({ scope: `order ${orderId}`, kind: 'order', order_id: orderId, rules: rows(r) });
   // What the fault rules did: the site's notifications that had a fault applied, newest first.
   const faulted = site === null ? [] : ctx.webhooks.deliveries(site).filter((n) => Object.keys(n.faults).length > 0).reverse();
   const faultsApplied = {

@@ -44,6 +44,7 @@ const DONE: Readonly<Record<string, (ref: string) => string>> = {
   rule_edited: (ref) => `The rule was changed: it is now rule ${ref}.`,
   rule_removed: (ref) => `Rule ${ref} was removed.`,
   fault_added: (ref) => `Notification fault “${ref}” was added.`,
+  fault_removed: (ref) => `Notification fault “${ref}” was removed.`,
   faults_cleared: (ref) => `Notification faults of ${ref} were cleared.`,
   preset_loaded: (ref) => `Preset ${ref} loaded.`,
   own_clock: (ref) => `This site has its own clock now${ref ? ` ${ref}` : ''}: moving it moves no other site's tests.`,

@@ -78,7 +78,9 @@ function faultScope(ctx: SandboxContext, req: FastifyRequest): FaultScope {
   const scope = formField(req.body, 'scope') || 'site';
   if (scope === 'sandbox') return { kind: 'sandbox' };
   const site = siteField(ctx, req.body);
-  if (scope !== 'site' || site === '') throw new ControlError(400, 'bad_request', 'scope: "site" (with a site picked) or "sandbox" (every site)');
+  const orderId = formField(req.body, 'order_id');
+  if (scope === 'order' && site !== '' && orderId !== '') return { kind: 'order', site, order_id: orderId };
+  if (scope !== 'site' || site === '') throw new ControlError(400, 'bad_request', 'scope: "site" (with a site picked), "order" (with a site and order_id) or "sandbox" (every site)');
   return { kind: 'site', site };
 }
 
@@ -145,6 +147,19 @@ export function registerRules(app: FastifyInstance, ctx: SandboxContext): void {
     if (typeof rules === 'string') throw new ControlError(400, 'bad_request', rules.replace(/faults\[\d+\]\./, ''));
     ctx.webhooks.faults.set(scope, rules);
     return done(reply, req, settingsOf(scope.kind === 'site' ? scope.site : null), 'fault_added', String(raw.fault));
+  });
+
+  // One fault of a scope, by its place in the list the page showed; a list changed meanwhile is refused, not guessed at.
+  app.post('/dashboard/rules/faults/remove', async (req, reply) => {
+    const scope = faultScope(ctx, req);
+    const index = formField(req.body, 'index');
+    const rules = ctx.webhooks.faults.get(scope);
+    if (!/^\d{1,2}$/.test(index) || Number(index) >= rules.length) {
+      throw new ControlError(409, 'conflict', `index: the faults of this scope changed (now ${rules.length}); reload the settings page and remove again`);
+    }
+    const [removed] = rules.splice(Number(index), 1);
+    ctx.webhooks.faults.set(scope, rules);
+    return done(reply, req, settingsOf(scope.kind === 'sandbox' ? null : scope.site), 'fault_removed', removed?.fault ?? '');
   });
 
   app.post('/dashboard/rules/faults/clear', async (req, reply) => {
