@@ -78,7 +78,14 @@ t.test('a form the API would refuse is an error page naming the field, nothing c
   const site = await post(app, '/dashboard/orders', { ...NEW_ORDER, site: 'ab' });
   t.equal(site.statusCode, 400);
   t.match(testid(site.body, 'error'), /site: an API key of 5 to 256 characters/);
-  t.equal(app.sandbox.engine.listOrders(null).length, 0);
+  const longUrl = `https://shop.example/${'n'.repeat(300)}`;
+  const long = await post(app, '/dashboard/orders', { ...NEW_ORDER, order_id: 'long-url', notification_url: longUrl });
+  t.equal(long.statusCode, 303, 'a notification URL past 200 characters is kept whole');
+  t.equal(app.sandbox.engine.findOrder(API_KEY, 'long-url')?.payment_options.notification_url, longUrl);
+  const tooLong = await post(app, '/dashboard/orders', { ...NEW_ORDER, order_id: 'long-text', description: 'd'.repeat(250) });
+  t.equal(tooLong.statusCode, 400);
+  t.match(testid(tooLong.body, 'error'), /description/);
+  t.equal(app.sandbox.engine.listOrders(null).length, 1);
 });
 
 t.test('an outcome chosen on the form is played at once', async (t) => {

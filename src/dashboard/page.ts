@@ -36,7 +36,7 @@ const DONE: Readonly<Record<string, (ref: string) => string>> = {
   refund_voided: (ref) => `Refund ${ref} was voided.`,
   advanced: (ref) => `The clock moved ${ref}.`,
   logged_in: () => 'Token accepted: this browser may use the dashboard.',
-  created: (ref) => `Order ${ref} was created. Open its payment page below to pay it as a shopper, or decide its outcome here.`,
+  created: (ref) => `Order ${ref} was created. Open its payment page to pay it as a shopper, or decide its outcome here.`,
   returned: (ref) => `Back from the payment pages: the order is ${ref}.`,
   cancelled: () => 'The order was cancelled.',
   refunded: (ref) => `Refund ${ref} was created: it is in the refunds list below.`,

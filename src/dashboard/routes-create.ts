@@ -48,10 +48,17 @@ function defaults(ctx: SandboxContext, site: string | null): NewOrderForm {
   };
 }
 
+/** A form field read whole up to `max` characters (formField stops at 200; a URL may be longer), trimmed. */
+function longField(body: unknown, name: string, max: number): string {
+  const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)[name] : undefined;
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return typeof first === 'string' ? first.trim().slice(0, max) : '';
+}
+
 function readForm(body: unknown): NewOrderForm {
-  // formField cuts at 200 characters, which is what these fields allow anyway (a longer URL is refused by the API reader).
   const f = (name: string): string => formField(body, name);
-  return { site: f('site'), order_id: f('order_id'), amount: f('amount'), country: f('country'), locale: f('locale'), type: f('type'), description: f('description'), notification_url: f('notification_url'), outcome: f('outcome') };
+  // Longer than the API allows is cut one character past the limit, so the API reader refuses it with its own message.
+  return { site: f('site'), order_id: f('order_id'), amount: f('amount'), country: f('country'), locale: f('locale'), type: f('type'), description: longField(body, 'description', 201), notification_url: longField(body, 'notification_url', 2049), outcome: f('outcome') };
 }
 
 /** Euros as a tester types them ("24.95", "24,95", "24") to cents. */
