@@ -317,3 +317,40 @@ t.test('odd form posts to the new routes are 4xx pages, never a 5xx', async (t) 
   const wrongSite = await post(app, '/dashboard/orders', { ...NEW_ORDER, site: 'not-a-configured-key' });
   t.match(testid(wrongSite.body, 'error'), /site: not-… is not one of the API keys this sandbox was started with/);
 });
+
+t.test('edit a failure rule: the form shows its values, saving replaces it', async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START });
+  const back = `/dashboard/settings?site=${API_KEY}`;
+  await post(app, '/dashboard/rules/failures', { site: API_KEY, kind: 'latency', latency: '2s', on: 'GET /orders/*', amount_min: '10', amount_max: '20.5', country: 'de, at', probability: '0.5', uses: '3', back });
+  const [rule] = app.sandbox.control.failures.list(API_KEY);
+  t.match(rule, { kind: 'latency', latency_ms: 2000, on: 'GET /orders/*', match: { amount: { min: 1000, max: 2050 }, country: ['DE', 'AT'] }, probability: 0.5, remaining: 3 });
+  const edit = await page(app, `${back}&edit=${rule!.id}`);
+  for (const v of ['value="2s"', 'value="GET /orders/*"', 'value="10.00"', 'value="20.50"', 'value="DE, AT"', 'value="0.5"', 'value="3"', `name="replace" value="${rule!.id}"`]) t.match(edit.body, v, `prefilled: ${v}`);
+  t.match(edit.body, /<option value="latency" selected>/);
+  const saved = await post(app, '/dashboard/rules/failures', { site: API_KEY, kind: 'http', status: '502', body: 'html', on: 'any', replace: rule!.id, back });
+  t.equal(saved.statusCode, 303);
+  const now = app.sandbox.control.failures.list(API_KEY);
+  t.equal(now.length, 1);
+  t.match(now[0], { kind: 'http', status: 502, body: 'html', on: 'any' });
+  const refused = await post(app, '/dashboard/rules/failures', { site: API_KEY, kind: 'latency', latency: '1h', replace: now[0]!.id, back });
+  t.equal(refused.statusCode, 400, 'a refused edit');
+  t.equal(app.sandbox.control.failures.list(API_KEY)[0]?.id, now[0]!.id, 'keeps the old rule');
+  const gone = await page(app, `${back}&edit=nope`);
+  t.equal(gone.statusCode, 200, 'an unknown rule to edit shows the add forms');
+  t.notMatch(gone.body, 'name="replace"');
+});
+
+t.test('what the journal records beyond the basics (request and response, advice) is shown with a refused call', async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START });
+  // As the journal gains fields (bodies, masked), the page shows them without knowing their names.
+  app.sandbox.control.journal.add({
+    at: '2026-05-04T08:00:00.000Z', method: 'POST', url: '/v1/json/orders', status: 400, outcome: 'answered', duration_ms: 3, site: API_KEY, order_id: 'x-1', error_code: 1001, failure: null,
+    request_body: '{"amount":"lots","customer":{"email":"***"}}',
+    advice: ['send amount in cents'],
+  } as Parameters<typeof app.sandbox.control.journal.add>[0]);
+  const problems = await page(app, `/dashboard/problems?site=${API_KEY}`);
+  const row = testid(problems.body, 'failed-call') ?? '';
+  t.match(row, /HTTP 400.*1001 Invalid amount/s);
+  t.match(row, /request body\s*\{\s*"amount": "lots"/s, 'a JSON body pretty-printed');
+  t.match(row, /advice\s*\[\s*"send amount in cents"\s*\]/s);
+});
