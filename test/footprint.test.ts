@@ -30,7 +30,7 @@ interface OrderData {
 
 t.test('orders with equal and different customers each answer their own', async (t) => {
   const app = await build(t);
-  // More distinct customers than the sharing table holds (512), so it starts again on the way.
+  // Far more distinct customers than the sharing ring remembers, mixed with a repeated one.
   const n = 700;
   for (let i = 0; i < n; i++) {
     const email = i % 2 === 0 ? 'same@example.com' : `shopper-${i}@example.com`;

@@ -254,7 +254,9 @@ export class Engine {
       this.orders.set(key, order);
       this.byOrderId.set(orderIdKey(site, input.order_id), transactionId);
       this.bySession.set(sessionId, key);
-      this.syncTimers(order);
+      // A new order has one timer, its expiry, and no earlier job to look up or cancel.
+      const due = order.expires_at!;
+      this.jobs.schedule({ id: ['expire', site, transactionId].join(':'), site, kind: 'expire', due, data: { transaction_id: transactionId } });
     });
     this.emit({ type: 'order_created', site, order_id: order.order_id, transaction_id: transactionId, cause, at: now, notify: false }, order);
     return order;
