@@ -76,7 +76,9 @@ copyFileSync(new URL('./cli-loader.mjs', import.meta.url), command);
 /** Start the command once (port 0, loopback), ask /health, stop it: it writes the code cache on exit. */
 async function makeCodeCache() {
   const child = spawn(process.execPath, [command, '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, SOFORT_SANDBOX_WRITE_CODE_CACHE: '1', NODE_V8_COVERAGE: '' },
+    // A bare environment: none of the sandbox's variables (DATA_DIR above all: this start must
+    // not touch anybody's data) nor NODE_OPTIONS, whose V8 flags would not match a plain start.
+    env: { PATH: process.env.PATH ?? '', SOFORT_SANDBOX_WRITE_CODE_CACHE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
