@@ -25,7 +25,11 @@ RUN if [ -f /usr/local/include/node/node_version.h ]; then export npm_config_nod
  && npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/bundle-cli.mjs ./scripts/
+COPY scripts/bundle-cli.mjs scripts/cli-loader.mjs ./scripts/
+# The build starts the CLI once to make V8's code cache for it (scripts/bundle-cli.mjs): it
+# needs the views and fixtures it serves.
+COPY views ./views
+COPY fixtures ./fixtures
 # Production dependencies only; keep the compiled addon, drop the compiler's leftovers.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \

@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- filter...]`: runs every bench/*.bench.ts in turn (each default-exports
- * `async () => void` and prints its own table). A filter keeps only the files whose name
- * contains one of the given words, e.g. `npm run bench -- api`.
+ * `npm run bench [-- filter...] [--long]`: runs bench/*.bench.ts in turn (each default-exports
+ * `async () => void` and prints its own table). Without a filter it runs the API benchmark,
+ * whose closing table holds every speed and footprint goal beside its baseline (a few
+ * minutes); `all` runs every benchmark; other words keep the files whose name contains one of
+ * them, e.g. `npm run bench -- durability webhooks`. `--long` asks for longer, steadier runs.
  *
  * Benchmarks are not tests: they print figures for a person to read and never fail on a
  * threshold (the machine they run on varies too much for that).
@@ -12,10 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const words = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const filters = words.length === 0 ? ['api'] : words;
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .filter((f) => filters.includes('all') || filters.some((w) => f.includes(w)))
   .sort();
 
 if (files.length === 0) {

@@ -51,4 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-await main();
+main().catch((err: unknown) => {
+  console.error("sofort-sandbox: cannot start:", err);
+  process.exit(1);
+});

@@ -30,7 +30,8 @@ function newestMtime(dir: string): number {
 
 /** The benchmarks run the built CLI (what `npm start` and the Docker image run): build it when stale. */
 export function ensureBuilt(): void {
-  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'scripts')));
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= sources) return;
   console.log('building dist/ (npm run build) ...');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -53,8 +53,11 @@ export class SandboxClock {
   private scaleValue: number;
   private frozenValue: boolean;
   private readonly jobs: ClockJob[] = [];
-  /** id -> its entries in `jobs`, earliest first (an id is normally scheduled once). */
-  private readonly byId = new Map<string, ClockJob[]>();
+  /**
+   * id -> its entry in `jobs`, or its entries earliest first when an id is scheduled more than
+   * once (rare). A lone entry is kept as is: an array per pending order would cost 56 bytes each.
+   */
+  private readonly byId = new Map<string, ClockJob | ClockJob[]>();
   private seq = 0;
   private timer: unknown = null;
   private firing = false;
@@ -110,10 +113,8 @@ export class SandboxClock {
     }
     this.jobs.splice(lo, 0, job);
     const same = this.byId.get(job.id);
-    if (same) {
-      same.push(job);
-      same.sort(byDueSeq);
-    } else this.byId.set(job.id, [job]);
+    if (same === undefined) this.byId.set(job.id, job);
+    else this.byId.set(job.id, (Array.isArray(same) ? [...same, job] : [same, job]).sort(byDueSeq));
     if (lo === 0) this.arm();
     return job;
   }
@@ -121,8 +122,8 @@ export class SandboxClock {
   /** Take the earliest entry with this id off the queue. O(log n): no scan of every pending job. */
   cancel(id: string): boolean {
     const same = this.byId.get(id);
-    const job = same?.[0];
-    if (!same || !job) return false;
+    const job = Array.isArray(same) ? same[0] : same;
+    if (!job) return false;
     const i = this.indexOf(job);
     this.unindex(job);
     if (i < 0) return false;
@@ -144,10 +145,14 @@ export class SandboxClock {
 
   private unindex(job: ClockJob): void {
     const same = this.byId.get(job.id);
-    if (!same) return;
-    const k = same.indexOf(job);
-    if (k >= 0) same.splice(k, 1);
-    if (same.length === 0) this.byId.delete(job.id);
+    if (same === job) {
+      this.byId.delete(job.id);
+      return;
+    }
+    if (!Array.isArray(same)) return;
+    const rest = same.filter((j) => j !== job);
+    if (rest.length === 0) this.byId.delete(job.id);
+    else this.byId.set(job.id, rest.length === 1 ? rest[0]! : rest);
   }
 
   /** The earliest job, taken off the queue (and the id index). */

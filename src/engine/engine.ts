@@ -15,6 +15,7 @@ import { applyTransition } from '../domain/transitions.js';
 import type { ClockState, RealTime } from './clock.js';
 import { SandboxClock, systemRealTime } from './clock.js';
 import type { IdGenerator } from './ids.js';
+import { OrderInterner } from './intern.js';
 import type { JobRecord } from './jobs.js';
 import { JobScheduler } from './jobs.js';
 import type { Collection, Store } from './store.js';
@@ -68,6 +69,8 @@ export class Engine {
   private readonly listeners = new Set<EngineListener>();
   private readonly clockListeners = new Set<ClockListener>();
   private readonly forgetListeners = new Set<ForgetListener>();
+  /** Equal customers and payment options of new orders are stored once (see intern.ts). */
+  private readonly interner = new OrderInterner();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -181,7 +184,11 @@ export class Engine {
       }
     }
     let transactionId = this.ids.transactionId();
-    while (this.orders.has(orderKey(site, transactionId))) transactionId = this.ids.transactionId();
+    let key = orderKey(site, transactionId);
+    while (this.orders.has(key)) {
+      transactionId = this.ids.transactionId();
+      key = orderKey(site, transactionId);
+    }
     let sessionId = this.ids.sessionId();
     while (this.bySession.has(sessionId)) sessionId = this.ids.sessionId();
 
@@ -211,9 +218,9 @@ export class Engine {
         input.custom_info.custom_1 === null && input.custom_info.custom_2 === null && input.custom_info.custom_3 === null
           ? NO_CUSTOM_INFO
           : input.custom_info,
-      customer: input.customer,
+      customer: this.interner.customer(input.customer),
       delivery: input.delivery,
-      payment_options: input.payment_options,
+      payment_options: this.interner.paymentOptions(input.payment_options),
       second_chance: input.second_chance,
       recurring_model: input.recurring_model,
       recurring_id: input.recurring_id,
@@ -243,10 +250,13 @@ export class Engine {
       plugin: input.plugin,
     };
     this.store.transaction(() => {
-      this.orders.set(orderKey(site, transactionId), order);
+      // One key string for both the order and its session's lookup (not two equal copies).
+      this.orders.set(key, order);
       this.byOrderId.set(orderIdKey(site, input.order_id), transactionId);
-      this.bySession.set(sessionId, orderKey(site, transactionId));
-      this.syncTimers(order);
+      this.bySession.set(sessionId, key);
+      // A new order has one timer, its expiry, and no earlier job to look up or cancel.
+      const due = order.expires_at!;
+      this.jobs.schedule({ id: ['expire', site, transactionId].join(':'), site, kind: 'expire', due, data: { transaction_id: transactionId } });
     });
     this.emit({ type: 'order_created', site, order_id: order.order_id, transaction_id: transactionId, cause, at: now, notify: false }, order);
     return order;
