@@ -263,8 +263,10 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
     {
       title: 'Control plane and dashboard',
       rows: [
-        ['Control token', c.controlToken === null ? 'not set (anyone on loopback may act)' : 'set'],
-        ['Callers from other hosts', c.controlAllowRemote ? 'allowed' : 'refused (loopback only)'],
+        ['Control token', tokenRow(c)],
+        ['Callers from other hosts', c.controlAllowRemote ? (c.controlToken === null ? 'allowed without a token (--control-open): anyone who reaches the port may act' : 'allowed with the token') : 'refused (loopback only)'],
+        ['Host names answered', c.host === '127.0.0.1' || c.host === '::1' || c.host === 'localhost' ? ['localhost', 'loopback addresses', ...c.allowedHosts].join(', ') : 'any (the sandbox listens beyond loopback)'],
+        ['Orders per site', `at most ${c.maxOrdersPerSite}`],
         ['Live dashboard connections', String(liveConnections)],
       ],
     },
@@ -312,4 +314,13 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
     faultRows,
     clocks: [clockModel(ctx, null), ...ctx.engine.siteClockNames().map((s) => clockModel(ctx, s))],
   };
+}
+
+/** What the settings page says about the control token: true whatever way the sandbox runs. */
+function tokenRow(c: SandboxContext['config']): string {
+  if (c.controlToken === null) {
+    return c.controlAllowRemote ? 'not set: anyone who reaches the port may act (--control-open)' : 'not set: any program on this machine may act (loopback only)';
+  }
+  if (c.controlTokenSource === 'generated' || c.controlTokenSource === 'stored') return 'made by the sandbox (kept in the data directory when there is one; printed at start)';
+  return 'set';
 }
