@@ -12,8 +12,10 @@ import type { SandboxConfig } from '../config.js';
 const GUARDED = /^\/(?:_sandbox|dashboard)(?:[/?#]|$)/;
 
 function isLocalName(name: string): boolean {
-  const n = name.replace(/^\[|\]$/g, '');
-  if (n === 'localhost' || n.endsWith('.localhost') || n === '::1' || n === '::' || n === '0.0.0.0' || n.startsWith('::ffff:127.')) return true;
+  // `localhost.` (a fully qualified name) resolves like `localhost`.
+  const n = name.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  // Other forms (IPv4-mapped IPv6, DNS names that point at 127.0.0.1) reach the guards at the door.
+  if (n === 'localhost' || n.endsWith('.localhost') || n === '::1' || n === '::' || n === '0.0.0.0') return true;
   return isIP(n) === 4 && (n.startsWith('127.') || n === '0.0.0.0');
 }
 
@@ -49,7 +51,7 @@ export function selfTargetRefusal(url: string, ownHosts: readonly string[]): str
   // The sandbox's router ignores duplicate slashes; so does this check.
   path = path.replace(/\/{2,}/g, '/').toLowerCase();
   if (!GUARDED.test(path)) return null;
-  const host = u.hostname.toLowerCase();
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
   if (!isLocalName(host) && !ownHosts.includes(host)) return null;
   return `must not point at this sandbox's own control plane (/_sandbox) or dashboard (${u.host}${u.pathname.slice(0, 60)}): notifications carry no authority; point it at your shop's notification endpoint`;
 }
