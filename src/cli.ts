@@ -29,9 +29,10 @@ async function main(): Promise<void> {
   const key = opts.apiKeys?.[0] ?? 'my-test-api-key';
   console.log(`sofort-sandbox listening on ${sandbox.url}`);
   console.log(`MultiSafepay API base: ${sandbox.apiUrl}`);
-  // Like Jupyter: the address to open, with the token, once at start (the dashboard turns it into a session cookie).
-  console.log(`Dashboard: ${sandbox.dashboardUrl}`);
+  // Like Jupyter: the address to open, with a token the sandbox made, once at start (the dashboard
+  // turns it into a session cookie). A token the user chose is theirs to know: not echoed into logs.
   const source = sandbox.app.sandbox.config.controlTokenSource;
+  console.log(source === 'option' ? `Dashboard: ${sandbox.url}/dashboard (log in with the control token)` : `Dashboard: ${sandbox.dashboardUrl}`);
   if (source === 'generated' || source === 'stored') {
     console.log(`Control token (x-sandbox-token header or ?token=): ${sandbox.controlToken ?? ''}`);
     console.log(
