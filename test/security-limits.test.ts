@@ -4,6 +4,8 @@
  * streams are capped; /health shows memory pressure.
  */
 import http from 'node:http';
+import net from 'node:net';
+import type { RealTime } from '../src/engine/clock.js';
 import t from 'tap';
 import type { Test } from 'tap';
 import { startSandbox } from '../src/index.js';
@@ -99,4 +101,49 @@ t.test('the dashboard caps its live streams', async (t) => {
   const refused = await connect();
   t.equal(refused.statusCode, 503, 'the 65th is refused');
   t.equal(refused.headers['retry-after'], '10', 'and told when to retry (EventSource does)');
+});
+
+t.test('a live stream whose client stops reading is dropped, not buffered without end', async (t) => {
+  // Heartbeats fired by hand: the only writes to an idle stream, so the test controls them all.
+  let beat: (() => void) | null = null;
+  const realTime: RealTime = {
+    now: () => Date.parse('2026-03-02T10:00:00Z'),
+    setTimeout: (fn) => {
+      beat = fn;
+      return 1;
+    },
+    clearTimeout: () => {},
+  };
+  const s = await started(t, { manualClock: true, realTime });
+  const { port } = new URL(s.url);
+  const stalled = net.connect(Number(port), '127.0.0.1');
+  t.teardown(() => stalled.destroy());
+  await new Promise((resolve) => stalled.once('connect', resolve));
+  stalled.write('GET /dashboard/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  await new Promise((resolve) => stalled.once('data', resolve));
+  stalled.pause(); // From now on it reads nothing: the kernel's buffers fill, then the sandbox's.
+  const reading = await new Promise<http.IncomingMessage>((resolve) => http.get(`${s.url}/dashboard/events`, resolve));
+  t.teardown(() => reading.destroy());
+  let got = 0;
+  let waiter: { bytes: number; resolve: () => void } | null = null;
+  reading.on('data', (chunk: Buffer) => {
+    got += chunk.length;
+    if (waiter && got >= waiter.bytes) waiter.resolve();
+  });
+  const readingHas = (bytes: number) => (got >= bytes ? Promise.resolve() : new Promise<void>((resolve) => (waiter = { bytes, resolve })));
+  const start = got;
+  const live = async (): Promise<string> => /<dt>Live dashboard connections<\/dt><dd>(\d+)<\/dd>/.exec(await (await fetch(`${s.url}/dashboard/settings`)).text())?.[1] ?? '?';
+  t.equal(await live(), '2');
+  const BEAT = ': heartbeat\n\n'.length;
+  let sent = 0;
+  // Bounded by bytes, not time: far beyond what loopback buffers hold (a few MB). Each round
+  // writes less than the limit and waits until the reading client has it all.
+  for (let round = 0; round < 2000; round++) {
+    for (let i = 0; i < 1000; i++) beat!();
+    sent += 1000;
+    await readingHas(start + sent * BEAT);
+    if (round % 20 === 19 && (await live()) !== '2') break;
+  }
+  t.equal(await live(), '1', `the stalled stream was dropped (after ${sent} heartbeats, ${Math.round((sent * BEAT) / 1e6)} MB)`);
+  t.equal(reading.destroyed, false, 'the one that reads stays');
 });
