@@ -9,6 +9,7 @@ import { renderOrder } from '../domain/render.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
 import { formatDuration } from '../control/duration.js';
+import { listensOnLoopback } from '../http/origin-guard.js';
 import { failureRuleView, scenarioRuleView } from '../control/views.js';
 import type { AttemptRecord, NotificationRecord } from '../webhooks/delivery-log.js';
 import { age, millis, money, prettyBody, relative, when } from './format.js';
@@ -265,7 +266,7 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
       rows: [
         ['Control token', tokenRow(c)],
         ['Callers from other hosts', c.controlAllowRemote ? (c.controlToken === null ? 'allowed without a token (--control-open): anyone who reaches the port may act' : 'allowed with the token') : 'refused (loopback only)'],
-        ['Host names answered', c.host === '127.0.0.1' || c.host === '::1' || c.host === 'localhost' ? ['localhost', 'loopback addresses', ...c.allowedHosts].join(', ') : 'any (the sandbox listens beyond loopback)'],
+        ['Host names answered', listensOnLoopback(c) ? ['localhost', 'loopback addresses', ...c.allowedHosts].join(', ') : 'any (the sandbox listens beyond loopback)'],
         ['Orders per site', `at most ${c.maxOrdersPerSite}`],
         ['Live dashboard connections', String(liveConnections)],
       ],
