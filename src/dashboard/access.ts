@@ -75,7 +75,15 @@ export function checkAccess(req: FastifyRequest, config: SandboxConfig, security
     return { ok: false, status: 401, message: 'The ?token= in the address is not the control token this sandbox was started with.' };
   }
   if (security.sessions.isValid(readCookie(req, COOKIE_NAME))) return { ok: true, via: 'cookie' };
-  return { ok: false, status: 401, message: 'This sandbox has a control token: enter it to open the dashboard.' };
+  return { ok: false, status: 401, message: loginPrompt(config) };
+}
+
+/** What the login form says: where a token the sandbox made can be found. */
+export function loginPrompt(config: SandboxConfig): string {
+  const base = 'This sandbox has a control token: enter it to open the dashboard.';
+  if (config.controlTokenSource !== 'generated' && config.controlTokenSource !== 'stored') return base;
+  const kept = config.dataDir !== null ? ` and kept in ${config.dataDir}/control-token` : '';
+  return `${base} The sandbox made it at its first start: it is printed in its log (docker logs)${kept}.`;
 }
 
 /** A new session for this browser: a random id, valid until "Log out" or the sandbox stops. */

@@ -13,7 +13,7 @@ import ejs from 'ejs';
 import type { SandboxContext } from '../context.js';
 import { VIEWS_DIR } from '../paths.js';
 import { toControlError } from '../control/plugin.js';
-import { checkAccess, clearSessionCookie, isCrossSite, isTokenRight, reachable, safeBack, setSessionCookie } from './access.js';
+import { checkAccess, clearSessionCookie, isCrossSite, isTokenRight, loginPrompt, reachable, safeBack, setSessionCookie } from './access.js';
 import { hostRefusal } from '../http/origin-guard.js';
 import { LiveHub } from './live.js';
 import { backOf, queryParam, sendPage } from './page.js';
@@ -101,7 +101,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
 
   app.get('/dashboard/login', async (req, reply) => {
     if (ctx.config.controlToken === null) return reply.redirect('/dashboard', 303);
-    return loginPage(ctx, req, reply, 200, 'This sandbox has a control token: enter it to open the dashboard.', null, queryParam(req, 'next') ?? '/dashboard');
+    return loginPage(ctx, req, reply, 200, loginPrompt(ctx.config), null, queryParam(req, 'next') ?? '/dashboard');
   });
 
   app.post('/dashboard/login', async (req, reply) => {
@@ -114,11 +114,11 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
     const wait = ctx.security.guesses.retryAfter(req.socket.remoteAddress);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      return loginPage(ctx, req, reply, 429, 'This sandbox has a control token: enter it to open the dashboard.', `Too many wrong tokens from this address: try again in ${wait} s.`, next);
+      return loginPage(ctx, req, reply, 429, loginPrompt(ctx.config), `Too many wrong tokens from this address: try again in ${wait} s.`, next);
     }
     if (!isTokenRight(ctx.config, sent)) {
       ctx.security.guesses.fail(req.socket.remoteAddress);
-      return loginPage(ctx, req, reply, 401, 'This sandbox has a control token: enter it to open the dashboard.', 'That is not the control token this sandbox was started with.', next);
+      return loginPage(ctx, req, reply, 401, loginPrompt(ctx.config), 'That is not the control token this sandbox was started with.', next);
     }
     setSessionCookie(reply, ctx.security);
     const u = new URL(safeBack(next), 'http://dashboard.local');
