@@ -40,13 +40,17 @@ RUN npm run build \
 # ---- runtime: production dependencies, built code, views and fixtures; no compiler ----------
 FROM node:${NODE_VERSION}-bookworm-slim
 # HOST=0.0.0.0: published ports arrive from outside the container. CONTROL_ALLOW_REMOTE=1: for
-# the same reason the control plane (/_sandbox) must answer non-loopback callers; set
-# CONTROL_TOKEN to require a token. DATA_DIR=/data: orders, webhooks and clocks survive restarts
-# (mount a volume there; DATA_DIR= keeps everything in memory instead).
+# the same reason the control plane (/_sandbox) and the dashboard must answer non-loopback
+# callers, but never without a token: with no CONTROL_TOKEN the sandbox makes one at first
+# start, keeps it in /data/control-token and prints the dashboard address with it (docker logs).
+# Set CONTROL_TOKEN to choose it (compose, CI). CONTROL_OPEN=1 runs without any token, loudly
+# warned. DATA_DIR=/data: orders, webhooks, clocks and the token survive restarts (mount a
+# volume there; DATA_DIR= keeps everything in memory instead).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     CONTROL_ALLOW_REMOTE=1 \
+    CONTROL_OPEN= \
     DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./

@@ -5,8 +5,9 @@
 #                                                 the working tree (uncommitted files left out)
 # Checks: the image builds; the container becomes "healthy" through the Dockerfile's
 # HEALTHCHECK; it runs as a non-root user; POST /v1/json/orders creates an order, GET reads it
-# back, the payment page answers; `docker stop` (SIGTERM) ends it cleanly with exit code 0;
-# a new container on the same /data volume still knows the order.
+# back, the payment page answers; a default container refuses control calls without the token
+# it printed and accepts them with it; `docker stop` (SIGTERM) ends it cleanly with exit code 0;
+# a new container on the same /data volume still knows the order and the same token.
 #
 # Containers use --network host (machines without a docker0 bridge, like the project's, have
 # no other network). The container listens on a free port of this machine, on 127.0.0.1 only.
@@ -119,6 +120,23 @@ bad=$(curl -sS -X POST "$base/v1/json/orders" -H "api_key: $KEY" -H 'Content-Typ
 echo "$bad"
 node -e 'const r=JSON.parse(process.argv[1]); if(r.success!==false||!r.error_code) process.exit(1)' "$bad" || fail "malformed JSON was not answered with an error envelope"
 
+step "the control plane is closed to callers without the token the container printed"
+token=""
+for _ in $(seq 1 30); do
+  token=$(docker logs "$name" 2>&1 | sed -n 's/^Control token (x-sandbox-token header or ?token=): \([A-Za-z0-9]*\)$/\1/p' | head -n 1)
+  [ -n "$token" ] && break
+  sleep 1
+done
+[ -n "$token" ] || { docker logs "$name"; fail "the container printed no control token"; }
+docker logs "$name" 2>&1 | grep -q "^Dashboard: http://.*/dashboard?token=$token\$" || fail "the dashboard address with the token was not printed"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$base/_sandbox/reset")
+[ "$code" = 401 ] || fail "POST /_sandbox/reset without the token answered $code, not 401"
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/dashboard")
+[ "$code" = 401 ] || fail "GET /dashboard without the token answered $code, not 401"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "x-sandbox-token: $token" "$base/_sandbox/clock")
+[ "$code" = 200 ] || fail "GET /_sandbox/clock with the printed token answered $code"
+echo "without token: 401; with the printed token: 200"
+
 step "docker stop (SIGTERM)"
 docker stop -t 10 "$name" >/dev/null
 exit_code=$(docker inspect -f '{{.State.ExitCode}}' "$name")
@@ -133,5 +151,7 @@ again=$(curl -sS "$base/v1/json/orders/smoke-1" -H "api_key: $KEY")
 echo "$again"
 node -e 'const r=JSON.parse(process.argv[1]); if(!r.success||r.data.order_id!=="smoke-1") process.exit(1)' "$again" \
   || fail "the order did not survive a restart on the same volume"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "x-sandbox-token: $token" "$base/_sandbox/clock")
+[ "$code" = 200 ] || fail "the token kept in /data did not survive the restart (answered $code)"
 docker stop -t 10 "$name" >/dev/null
 printf '\nDocker smoke test passed (%s on %s).\n' "$IMAGE" "$BASE"

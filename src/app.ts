@@ -23,6 +23,10 @@ import { registerTransactionRoutes } from './api/transactions.js';
 import { afterPaymentRoutes } from './control/after-payment-routes.js';
 import { webhookControl } from './webhooks/control-routes.js';
 import { lazyCompilers } from './http/lazy-compilers.js';
+import { loggerOptions } from './http/log-redact.js';
+import { withControlToken } from './control/token-file.js';
+import { installApiGuards } from './security/api-guards.js';
+import { healthReport } from './security/health.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,10 +41,11 @@ function rewriteUrl(req: { url?: string }): string {
 }
 
 export async function buildApp(options: SandboxOptions = {}): Promise<FastifyInstance> {
-  const config = resolveConfig(options);
+  // A sandbox reachable beyond loopback gets a control token unless one was given (or openness was chosen).
+  const config = withControlToken(resolveConfig(options), (m) => console.warn(m));
   const ctx = createContext(config);
   const app = Fastify({
-    logger: config.logger,
+    logger: loggerOptions(config.logger),
     bodyLimit: config.bodyLimit,
     rewriteUrl,
     // Header names like api_key contain an underscore; Node accepts them, so does Fastify.
@@ -55,7 +60,11 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
   app.decorate('sandbox', ctx);
   installBodyParser(app);
 
-  app.get('/health', async () => ({ status: 'ok', orders: ctx.engine.countOrders(), clock: new Date(ctx.engine.clock.now()).toISOString() }));
+  app.get('/health', async (_req, reply) => {
+    const body = healthReport(ctx);
+    // Still 200 under memory pressure (the sandbox answers); 503 when orders cannot be stored.
+    return reply.code(body.status === 'storage_failing' ? 503 : 200).send(body);
+  });
 
   // Feature modules plug in here: MultiSafepay API routes and control-plane routes.
   const apiRoutes: ApiRouteRegistrar[] = [registerRefundRoutes, registerRecurringRoutes, registerTransactionRoutes];
@@ -63,6 +72,7 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
 
   // Failure rules and the request journal wrap every /v1/json call (hooks before the API plugin).
   installApiHooks(app, ctx);
+  installApiGuards(app, ctx);
   await app.register(apiPlugin, { prefix: '/v1/json', ctx, extraRoutes: apiRoutes });
   await app.register(controlPlugin, { prefix: '/_sandbox', ctx, extensions: controlExtensions });
   await app.register(pagesPlugin, { ctx });

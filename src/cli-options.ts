@@ -24,8 +24,17 @@ Usage: sofort-sandbox [options]
   --retention-days <n>  forget orders untouched for n days of sandbox time (env RETENTION_DAYS)
   --control-token <t> require this token on the control API /_sandbox (header x-sandbox-token
                       or ?token=; env CONTROL_TOKEN)
-  --control-allow-remote  answer control calls from other hosts than loopback
-                      (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it)
+  --control-allow-remote  answer control and dashboard calls from other hosts than loopback
+                      (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it). Without
+                      --control-token the sandbox makes a token, keeps it in the data dir
+                      and prints it at start
+  --control-open      with --control-allow-remote and no token: stay open to anyone who
+                      reaches the port (env CONTROL_OPEN=1; warned at every start)
+  --allowed-host <h>  also serve the control plane and dashboard under this host name while
+                      listening on loopback (DNS-rebinding defence; .example allows every name
+                      under it); repeat for more (env ALLOWED_HOSTS, comma-separated)
+  --max-orders-per-site <n>  orders one API key may hold (env MAX_ORDERS_PER_SITE, default 100000)
+  --data-max-mb <n>   largest size of the data file in MiB (env DATA_MAX_MB; default no limit)
   --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
                       preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
 ${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}  --log               log every request (env LOG=1)
@@ -63,6 +72,10 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       log: { type: 'boolean' },
       'control-token': { type: 'string' },
       'control-allow-remote': { type: 'boolean' },
+      'control-open': { type: 'boolean' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-orders-per-site': { type: 'string' },
+      'data-max-mb': { type: 'string' },
       scenarios: { type: 'string', multiple: true },
       'data-dir': { type: 'string' },
       'retention-days': { type: 'string' },
@@ -94,6 +107,13 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   const controlToken = values['control-token'] ?? env.CONTROL_TOKEN;
   if (controlToken) opts.controlToken = controlToken;
   if (values['control-allow-remote'] || env.CONTROL_ALLOW_REMOTE === '1' || env.CONTROL_ALLOW_REMOTE === 'true') opts.controlAllowRemote = true;
+  if (values['control-open'] || env.CONTROL_OPEN === '1' || env.CONTROL_OPEN === 'true') opts.controlOpen = true;
+  const allowedHosts = values['allowed-host'] ?? list(env.ALLOWED_HOSTS);
+  if (allowedHosts) opts.allowedHosts = allowedHosts;
+  const maxOrders = num('--max-orders-per-site', values['max-orders-per-site'] ?? env.MAX_ORDERS_PER_SITE);
+  if (maxOrders !== undefined) opts.maxOrdersPerSite = maxOrders;
+  const dataMax = num('--data-max-mb', values['data-max-mb'] ?? env.DATA_MAX_MB);
+  if (dataMax !== undefined) opts.dataMaxMb = dataMax;
   const scenarioFiles = values.scenarios ?? list(env.SCENARIOS_FILE);
   if (scenarioFiles) opts.scenarioFiles = scenarioFiles;
   const dataDir = values['data-dir'] ?? env.DATA_DIR;

@@ -29,6 +29,18 @@ async function main(): Promise<void> {
   const key = opts.apiKeys?.[0] ?? 'my-test-api-key';
   console.log(`sofort-sandbox listening on ${sandbox.url}`);
   console.log(`MultiSafepay API base: ${sandbox.apiUrl}`);
+  // Like Jupyter: the address to open, with a token the sandbox made, once at start (the dashboard
+  // turns it into a session cookie). A token the user chose is theirs to know: not echoed into logs.
+  const source = sandbox.app.sandbox.config.controlTokenSource;
+  console.log(source === 'option' ? `Dashboard: ${sandbox.url}/dashboard (log in with the control token)` : `Dashboard: ${sandbox.dashboardUrl}`);
+  if (source === 'generated' || source === 'stored') {
+    console.log(`Control token (x-sandbox-token header or ?token=): ${sandbox.controlToken ?? ''}`);
+    console.log(
+      source === 'generated'
+        ? `  made for this sandbox because it answers beyond loopback${sandbox.app.sandbox.config.dataDir !== null ? '; kept in the data directory for the next start' : ''}; set CONTROL_TOKEN to choose one`
+        : '  read from the data directory (made at the first start); set CONTROL_TOKEN to choose one',
+    );
+  }
   console.log('Create an order:');
   console.log(
     `  curl -s -X POST ${sandbox.apiUrl}orders -H 'api_key: ${key}' -H 'Content-Type: application/json' ` +

@@ -41,14 +41,30 @@ export interface SandboxOptions extends AfterPaymentOptions {
   realTime?: RealTime;
   /** Control plane (/_sandbox) token: when set, control calls must send it as `x-sandbox-token` or `?token=`. */
   controlToken?: string;
-  /** Answer control calls from other hosts than loopback (the Docker image sets it). Default false. */
+  /**
+   * Answer control and dashboard calls from other hosts than loopback (the Docker image sets it).
+   * Default false. Without a controlToken the sandbox then makes one (kept in dataDir) unless
+   * controlOpen is set.
+   */
   controlAllowRemote?: boolean;
+  /** With controlAllowRemote and no controlToken: stay open to anyone who reaches the port (loudly warned). Default false. */
+  controlOpen?: boolean;
+  /**
+   * Host names (besides localhost, *.localhost and loopback addresses) the control plane and the
+   * dashboard answer to while the sandbox listens on loopback: a defence against DNS rebinding.
+   * `publicUrl`'s host is allowed too. Default none.
+   */
+  allowedHosts?: readonly string[];
+  /** Orders one site (API key) may hold; create-order answers an error beyond it. Default 100000. */
+  maxOrdersPerSite?: number;
   /** Scenario preset files (JSON) loaded at start; see fixtures/scenarios/. */
   scenarioFiles?: readonly string[];
   /** API calls kept in the control plane's request journal (default 500). */
   journalSize?: number;
   /** Keep state in SQLite in this directory (survives restarts and kill -9). Default: in memory. */
   dataDir?: string;
+  /** Largest size of the data file (--data-dir) in MiB: a disk quota for a shared sandbox. Default: no limit. */
+  dataMaxMb?: number;
   /** Forget orders (and their logs) untouched for this many days of sandbox time. Default: keep all. */
   retentionDays?: number;
   /** Notifications: delay, retries, timeout, faults (see src/webhooks/config.ts). */
@@ -71,10 +87,16 @@ export interface SandboxConfig {
   readonly realTime: RealTime | null;
   readonly controlToken: string | null;
   readonly controlAllowRemote: boolean;
+  readonly controlOpen: boolean;
+  /** Where controlToken came from: given as an option, made by the sandbox (see control/token-file.ts), or none. */
+  readonly controlTokenSource: 'option' | 'generated' | 'stored' | null;
+  readonly allowedHosts: readonly string[];
+  readonly maxOrdersPerSite: number;
   readonly scenarioFiles: readonly string[];
   readonly journalSize: number;
   readonly dataDir: string | null;
   readonly retentionDays: number | null;
+  readonly dataMaxMb: number | null;
   readonly webhooks: WebhookConfig;
 }
 
@@ -131,6 +153,8 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
   const dataDir = opts.dataDir === undefined || opts.dataDir === '' ? null : opts.dataDir;
   if (dataDir !== null && typeof dataDir !== 'string') fail('dataDir', 'must be a directory path, e.g. ./sandbox-data');
 
+  const dataMaxMb = opts.dataMaxMb ?? null;
+  if (dataMaxMb !== null && (typeof dataMaxMb !== 'number' || !Number.isFinite(dataMaxMb) || dataMaxMb < 1)) fail('dataMaxMb', `must be a number of MiB, at least 1, got ${String(opts.dataMaxMb)}`);
   const retentionDays = opts.retentionDays ?? null;
   if (retentionDays !== null && (typeof retentionDays !== 'number' || !Number.isFinite(retentionDays) || retentionDays <= 0)) {
     fail('retentionDays', `must be a number of days above 0 (e.g. 30), got ${String(opts.retentionDays)}; leave it out to keep every order`);
@@ -145,12 +169,20 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
   if (controlToken !== null && (typeof controlToken !== 'string' || !/^[\x21-\x7e]{8,256}$/.test(controlToken))) {
     fail('controlToken', 'must be 8 to 256 visible ASCII characters without spaces (it travels in a header)');
   }
+  const allowedHosts = [...(opts.allowedHosts ?? [])].map((h) => String(h).trim().toLowerCase()).filter((h) => h !== '');
+  for (const h of allowedHosts) if (!/^(\.?[a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/.test(h)) fail('allowedHosts', `"${h}" is not a host name (e.g. sandbox.test, or .test for every name under it)`);
+  const maxOrdersPerSite = opts.maxOrdersPerSite ?? 100_000;
+  if (!Number.isInteger(maxOrdersPerSite) || maxOrdersPerSite < 1 || maxOrdersPerSite > 100_000_000) fail('maxOrdersPerSite', `must be a whole number from 1 to 100000000, got ${String(opts.maxOrdersPerSite)}`);
   const journalSize = opts.journalSize ?? 500;
   if (!Number.isInteger(journalSize) || journalSize < 1 || journalSize > 100_000) fail('journalSize', 'must be a whole number from 1 to 100000');
 
   return Object.freeze({
     controlToken,
     controlAllowRemote: opts.controlAllowRemote ?? false,
+    controlOpen: opts.controlOpen ?? false,
+    controlTokenSource: controlToken === null ? null : 'option',
+    allowedHosts: Object.freeze(allowedHosts),
+    maxOrdersPerSite,
     scenarioFiles: Object.freeze([...(opts.scenarioFiles ?? [])]),
     journalSize,
     host: opts.host ?? '127.0.0.1',
@@ -168,6 +200,7 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
     realTime: opts.realTime ?? null,
     dataDir,
     retentionDays,
+    dataMaxMb,
     webhooks: resolveWebhookConfig(opts.webhooks, fail),
   });
 }

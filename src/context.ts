@@ -15,6 +15,9 @@ import { nextBoot, persistClocks, resumeStoredWork, seedForBoot, storedGlobalClo
 import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import type { SecurityState } from './security/state.js';
+import { createSecurityState } from './security/state.js';
+import { ownHostNames } from './webhooks/self-target.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
 export interface SandboxContext extends AfterPaymentServices {
@@ -25,6 +28,8 @@ export interface SandboxContext extends AfterPaymentServices {
   readonly control: ControlService;
   /** Notifications to merchants' notification_url: queue, retries, faults, delivery log (src/webhooks/). */
   readonly webhooks: WebhookDispatcher;
+  /** Token guess throttle, dashboard sessions, the sender's own ports (src/security/). */
+  readonly security: SecurityState;
   /** Things to close when the app closes, last added first. */
   readonly closers: Array<() => void | Promise<void>>;
 }
@@ -36,7 +41,7 @@ export interface SandboxContext extends AfterPaymentServices {
  */
 export function createContext(config: SandboxConfig, store?: Store): SandboxContext {
   const own = store === undefined;
-  const st = store ?? (config.dataDir !== null ? new SqliteStore(config.dataDir) : new MemoryStore());
+  const st = store ?? (config.dataDir !== null ? new SqliteStore(config.dataDir, config.dataMaxMb !== null ? { maxBytes: config.dataMaxMb * 1048576 } : {}) : new MemoryStore());
   try {
     const boot = nextBoot(st);
     const ids = createIds(config.seed === null ? undefined : seedForBoot(config.seed, boot));
@@ -57,12 +62,13 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     // First, so a new recurring token is on the order before other listeners (webhooks) see the payment.
     const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
-    const webhooks = new WebhookDispatcher(engine, config.webhooks);
+    const security = createSecurityState(realTime);
+    const webhooks = new WebhookDispatcher(engine, config.webhooks, { ownPorts: security.ownOutgoingPorts, ownHosts: ownHostNames(config) });
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
-    return { config, store: st, engine, control, webhooks, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
+    return { config, store: st, engine, control, webhooks, security, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();
     throw err;

@@ -31,6 +31,10 @@ export interface RunningSandbox {
    * only configured API key if exactly one was given, else sandbox-wide; `.forSite(key)` for another.
    */
   readonly control: SandboxControl;
+  /** The control token in force (given, or made by the sandbox when it answers beyond loopback), or null. */
+  readonly controlToken: string | null;
+  /** The QA dashboard's address, with ?token= when a token is needed (it becomes a session cookie at once). */
+  readonly dashboardUrl: string;
   close(): Promise<void>;
 }
 
@@ -44,11 +48,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}`;
   let closed: Promise<void> | null = null;
+  const token = app.sandbox.config.controlToken;
   return {
     url,
     apiUrl: `${url}/v1/json/`,
     app,
-    control: new SandboxControl({ url, apiKey: options.apiKeys?.length === 1 ? options.apiKeys[0]! : null, token: options.controlToken ?? null }),
+    control: new SandboxControl({ url, apiKey: options.apiKeys?.length === 1 ? options.apiKeys[0]! : null, token }),
+    controlToken: token,
+    dashboardUrl: token === null ? `${url}/dashboard` : `${url}/dashboard?token=${encodeURIComponent(token)}`,
     close: () => (closed ??= app.close()),
   };
 }

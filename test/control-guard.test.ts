@@ -29,8 +29,8 @@ t.test('loopback only, unless allowed', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/_sandbox/webhooks/stats', remoteAddress: '10.1.2.3' })).statusCode, 403, 'extension routes are guarded too');
   t.equal((await app.inject({ method: 'POST', url: '/v1/json/orders', remoteAddress: '10.1.2.3', headers: { api_key: API_KEY }, payload: {} })).statusCode, 400, 'the MultiSafepay API is not affected');
 
-  const open = await build(t, { controlAllowRemote: true });
-  t.equal((await open.inject({ method: 'GET', url: '/_sandbox/clock', remoteAddress: '10.1.2.3' })).statusCode, 200);
+  const open = await build(t, { controlAllowRemote: true, controlOpen: true });
+  t.equal((await open.inject({ method: 'GET', url: '/_sandbox/clock', remoteAddress: '10.1.2.3' })).statusCode, 200, 'open only by an explicit choice');
 });
 
 t.test('a control token, in x-sandbox-token or ?token=, never in Authorization', async (t) => {

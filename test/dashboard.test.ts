@@ -206,12 +206,14 @@ t.test('with a control token: header, ?token= (then a cookie), or the login form
   const right = await post(app, '/dashboard/login', { token, next: '/dashboard/settings' });
   t.equal(right.statusCode, 303);
   t.equal(right.headers.location, '/dashboard/settings?done=logged_in');
-  t.equal(String(right.headers['set-cookie']).split(';')[0], cookie.split(';')[0]);
+  t.not(String(right.headers['set-cookie']).split(';')[0], cookie.split(';')[0], 'every login is its own session');
   const offsite = await post(app, '/dashboard/login', { token, next: 'https://evil.example/' });
   t.equal(offsite.headers.location, '/dashboard?done=logged_in', 'never sent to another site');
   const out = await post(app, '/dashboard/logout', {}, { cookie: cookie.split(';')[0]! });
   t.equal(out.statusCode, 303);
   t.match(String(out.headers['set-cookie']), /Max-Age=0/);
+  t.equal((await page(app, '/dashboard', { cookie: cookie.split(';')[0]! })).statusCode, 401, 'a logged-out cookie no longer opens the dashboard');
+  t.equal((await page(app, '/dashboard', { cookie: String(right.headers['set-cookie']).split(';')[0]! })).statusCode, 200, 'other sessions stay');
 });
 
 t.test('loopback only unless remote control is allowed; forms from other sites are refused', async (t) => {
@@ -220,7 +222,7 @@ t.test('loopback only unless remote control is allowed; forms from other sites a
   t.equal(far.statusCode, 403);
   t.match(testid(far.body, 'error'), /loopback only.*--control-allow-remote/);
   t.equal((await app.inject({ url: '/dashboard/login', remoteAddress: '10.1.2.3' })).statusCode, 403);
-  const open = await build(t, { controlAllowRemote: true });
+  const open = await build(t, { controlAllowRemote: true, controlOpen: true });
   t.equal((await open.inject({ url: '/dashboard', remoteAddress: '10.1.2.3' })).statusCode, 200);
 
   const { order_id } = await createOrder(app);

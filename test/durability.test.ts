@@ -174,16 +174,20 @@ t.test('seeded ids: the first run matches a run without --data-dir; a restart do
   const mem = await buildApp({ seed: 'same-seed', manualClock: true, startTime: START });
   t.teardown(() => mem.close());
   const a = await open(dir, { seed: 'same-seed' });
-  const fromMem = await createOrder(mem, { order_id: 'seeded-1' });
-  const fromDisk = await createOrder(a, { order_id: 'seeded-1' });
-  t.equal(fromDisk.data.session_id, fromMem.data.session_id, 'same seed, same ids, with or without a data dir');
+  // Session ids are secrets, never seeded: the transaction id is the seeded business id.
+  const txOf = async (app: FastifyInstance, id: string): Promise<number> => (await api(app, 'GET', `/orders/${id}`)).json().data.transaction_id;
+  await createOrder(mem, { order_id: 'seeded-1' });
+  await createOrder(a, { order_id: 'seeded-1' });
+  const fromDisk = await txOf(a, 'seeded-1');
+  t.equal(fromDisk, await txOf(mem, 'seeded-1'), 'same seed, same ids, with or without a data dir');
   await a.close();
   const b = await open(dir, { seed: 'same-seed' });
   t.teardown(() => b.close());
-  const next = await createOrder(b, { order_id: 'seeded-2' });
-  t.not(next.data.session_id, fromDisk.data.session_id);
-  const memNext = await createOrder(mem, { order_id: 'seeded-2' });
-  t.not(next.data.session_id, memNext.data.session_id, 'a restarted sandbox draws from a new sequence');
+  await createOrder(b, { order_id: 'seeded-2' });
+  const next = await txOf(b, 'seeded-2');
+  t.not(next, fromDisk);
+  await createOrder(mem, { order_id: 'seeded-2' });
+  t.not(next, await txOf(mem, 'seeded-2'), 'a restarted sandbox draws from a new sequence');
 });
 
 t.test('a data dir in use by a running sandbox is refused at start, naming the fix', async (t) => {

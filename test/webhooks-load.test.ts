@@ -32,7 +32,7 @@ t.test('1,000 orders, a slow receiver: every notification delivered exactly once
 t.test('a receiver that never answers holds only its own share of connections', async (t) => {
   const dead = await receiver(t, () => 'hang');
   const live = await receiver(t);
-  const app = await build(t, { webhooks: { delayMs: 0, concurrency: 4, timeoutMs: 600_000 } });
+  const app = await build(t, { webhooks: { delayMs: 0, concurrency: 4, perReceiverConcurrency: 2, timeoutMs: 600_000 } });
   const toDead: string[] = [];
   const toLive: string[] = [];
   for (let i = 0; i < 20; i++) {
@@ -48,6 +48,26 @@ t.test('a receiver that never answers holds only its own share of connections', 
   t.match(app.sandbox.webhooks.stats(), { inFlight: 2, queued: 18, pending: 20 });
   const res = await api(app, 'GET', `/orders/${toDead[0]}`);
   t.equal(res.statusCode, 200, 'the API answers meanwhile');
+});
+
+t.test('two receivers that never answer leave the default slots to a healthy one', async (t) => {
+  // As seen on a shared sandbox: two hanging receivers took all 16 slots (8 each) and a
+  // healthy receiver's notification waited for their timeouts.
+  const hanging = [await receiver(t, () => 'hang'), await receiver(t, () => 'hang')];
+  const live = await receiver(t);
+  const app = await build(t, { webhooks: { delayMs: 0, timeoutMs: 600_000 } });
+  const stuck: string[] = [];
+  for (const rx of hanging) {
+    for (let i = 0; i < 12; i++) stuck.push((await createOrder(app, { payment_options: { notification_url: rx.url } })).order_id);
+  }
+  for (const id of stuck) pay(app, id);
+  const share = app.sandbox.webhooks.config.perReceiverConcurrency;
+  await Promise.all(hanging.map((rx) => rx.received(share)));
+  const { order_id } = await createOrder(app, { payment_options: { notification_url: live.url } });
+  pay(app, order_id);
+  t.equal((await app.sandbox.webhooks.waitFor(API_KEY, order_id)).state, 'delivered', 'delivered while both others still hang');
+  t.equal(live.requests.length, 1);
+  t.same(hanging.map((rx) => rx.requests.length), [share, share], `each hanging receiver holds only its ${share} slots`);
 });
 
 t.test('waitFor resolves for an acknowledged order and rejects when aborted', async (t) => {

@@ -2,6 +2,7 @@
  * The MultiSafepay-compatible API under /v1/json. Every answer is MultiSafepay's envelope;
  * every rejection its error envelope, whatever went wrong.
  */
+import { StorageError } from '../engine/store.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
@@ -14,6 +15,8 @@ export type ApiRouteRegistrar = (router: ApiRouter, ctx: SandboxContext) => void
 /** Convert anything thrown in the API into MultiSafepay's error envelope. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The disk failed, not the sandbox: say so (503), as the store phrased it.
+  if (err instanceof StorageError) return new ApiError('UNKNOWN', err.message, 503);
   const e = err as Partial<FastifyError> & { message?: string };
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

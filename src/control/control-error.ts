@@ -18,6 +18,7 @@ export type ControlErrorCode =
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'
+  | 'too_many_guesses'
   | 'wait_timeout'
   | 'internal';
 

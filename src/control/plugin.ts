@@ -10,6 +10,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
+import { StorageError } from '../engine/store.js';
 import { ControlError } from './control-error.js';
 import { checkControlAccess } from './guard.js';
 import { buildOpenApi } from './openapi.js';
@@ -22,6 +23,7 @@ export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => vo
 /** Anything thrown in a control route as a ControlError (engine refusals become 409 or their 4xx). */
 export function toControlError(err: unknown): ControlError {
   if (err instanceof ControlError) return err;
+  if (err instanceof StorageError) return new ControlError(503, 'internal', err.message);
   if (err instanceof ApiError) {
     const status = err.http === 422 ? 409 : err.http >= 400 && err.http < 500 ? err.http : 500;
     const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : status >= 500 ? 'internal' : 'bad_request';
@@ -43,11 +45,13 @@ export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxCo
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) if (m !== 'HEAD') ctx.control.routes.push({ method: m, url: route.url });
   });
-  app.addHook('onRequest', async (req) => checkControlAccess(req, ctx.config));
+  app.addHook('onRequest', async (req) => checkControlAccess(req, ctx.config, ctx.security));
 
   app.setErrorHandler(async (err, req, reply) => {
     const ce = toControlError(err);
     if (ce.status >= 500) req.log.error({ err }, 'unexpected error in control route');
+    const wait = ce.extra.retry_after_seconds;
+    if (typeof wait === 'number') reply.header('retry-after', String(wait));
     return reply.code(ce.status).type('application/json; charset=utf-8').send(ce.toBody());
   });
   app.setNotFoundHandler(async (req, reply) => {

@@ -7,6 +7,11 @@
  *
  * No leaks: a stream leaves the hub when its connection closes, the heartbeat timer runs
  * only while a stream is open, and closing the app ends every stream and unsubscribes.
+ *
+ * Bounded: at most MAX_STREAMS streams at once (a page opens one; more are refused with 503
+ * and Retry-After, which the page's EventSource retries), and a stream whose client does not
+ * read (its unsent bytes pass MAX_BUFFERED) is dropped instead of growing in memory: the
+ * page reconnects and reloads what it shows when it reads again.
  */
 import type { ServerResponse } from 'node:http';
 import type { SandboxContext } from '../context.js';
@@ -15,6 +20,10 @@ import type { SandboxContext } from '../context.js';
 export const HEARTBEAT_MS = 15_000;
 /** More changed orders than this in one message: the page just reloads its lists. */
 const MAX_LISTED = 50;
+/** Open streams at once: far more than a QA team's open tabs, far fewer than memory allows. */
+export const MAX_STREAMS = 64;
+/** Bytes written but not yet taken by a client before its stream is dropped. */
+export const MAX_BUFFERED = 64 * 1024;
 
 export interface StreamFilter {
   /** Only changes of this site (null: every site). */
@@ -55,6 +64,12 @@ export class LiveHub {
   open(res: ServerResponse, filter: StreamFilter, headers: Record<string, string> = {}): void {
     if (this.closed) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('the sandbox is stopping');
+      return;
+    }
+    if (this.streams.size >= MAX_STREAMS) {
+      res
+        .writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8', 'retry-after': '10' })
+        .end(`the dashboard already has ${MAX_STREAMS} live streams open; close some dashboard tabs (this one retries by itself)`);
       return;
     }
     res.writeHead(200, {
@@ -122,7 +137,18 @@ export class LiveHub {
     s.orders = new Map();
     s.clock = false;
     s.webhooks = false;
-    s.res.write(`event: change\ndata: ${JSON.stringify(data)}\n\n`);
+    this.send(s, `event: change\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Write to a stream, dropping it when its client has stopped reading (no unbounded buffer). */
+  private send(s: Stream, text: string): void {
+    if (s.res.writableEnded) return;
+    if (s.res.writableLength > MAX_BUFFERED) {
+      this.drop(s);
+      s.res.destroy();
+      return;
+    }
+    s.res.write(text);
   }
 
   private armHeartbeat(): void {
@@ -131,7 +157,7 @@ export class LiveHub {
     const beat = (): void => {
       this.heartbeat = null;
       if (this.streams.size === 0 || this.closed) return;
-      for (const s of this.streams) if (!s.res.writableEnded) s.res.write(': heartbeat\n\n');
+      for (const s of [...this.streams]) this.send(s, ': heartbeat\n\n');
       this.heartbeat = real.setTimeout(beat, HEARTBEAT_MS);
     };
     this.heartbeat = real.setTimeout(beat, HEARTBEAT_MS);

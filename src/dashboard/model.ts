@@ -10,6 +10,7 @@ import { remainingRefundable } from '../domain/order.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
 import { formatDuration } from '../control/duration.js';
+import { listensOnLoopback } from '../http/origin-guard.js';
 import { failureRuleView, scenarioRuleView } from '../control/views.js';
 import type { AttemptRecord, NotificationRecord } from '../webhooks/delivery-log.js';
 import type { FaultRule } from '../webhooks/faults.js';
@@ -297,8 +298,10 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
     {
       title: 'Control plane and dashboard',
       rows: [
-        ['Control token', c.controlToken === null ? 'not set (anyone on loopback may act)' : 'set'],
-        ['Callers from other hosts', c.controlAllowRemote ? 'allowed' : 'refused (loopback only)'],
+        ['Control token', tokenRow(c)],
+        ['Callers from other hosts', c.controlAllowRemote ? (c.controlToken === null ? 'allowed without a token (--control-open): anyone who reaches the port may act' : 'allowed with the token') : 'refused (loopback only)'],
+        ['Host names answered', listensOnLoopback(c) ? ['localhost', 'loopback addresses', ...c.allowedHosts].join(', ') : 'any (the sandbox listens beyond loopback)'],
+        ['Orders per site', `at most ${c.maxOrdersPerSite}`],
         ['Live dashboard connections', String(liveConnections)],
       ],
     },
@@ -394,4 +397,13 @@ export function resetModel(ctx: SandboxContext, site: string | null) {
     ].map(([what, n]) => `${n} ${n === 1 ? String(what) : String(what).replace(/y$/, 'ie') + 's'}`),
     ownClock: site === null ? ctx.engine.siteClockNames().length > 0 : ctx.engine.hasOwnClock(site),
   };
+}
+
+/** What the settings page says about the control token: true whatever way the sandbox runs. */
+function tokenRow(c: SandboxContext['config']): string {
+  if (c.controlToken === null) {
+    return c.controlAllowRemote ? 'not set: anyone who reaches the port may act (--control-open)' : 'not set: any program on this machine may act (loopback only)';
+  }
+  if (c.controlTokenSource === 'generated' || c.controlTokenSource === 'stored') return 'made by the sandbox (kept in the data directory when there is one; printed at start)';
+  return 'set';
 }

@@ -53,7 +53,8 @@ const DONE: Readonly<Record<string, (ref: string) => string>> = {
 
 export function flashOf(req: FastifyRequest): string | null {
   const done = queryParam(req, 'done');
-  const make = done === null ? undefined : DONE[done];
+  // Own keys only: `?done=__proto__` or `constructor` must not reach Object.prototype's members.
+  const make = done === null || !Object.hasOwn(DONE, done) ? undefined : DONE[done];
   return make ? make((queryParam(req, 'ref') ?? '').slice(0, 120)) : null;
 }
 

@@ -13,7 +13,8 @@ import ejs from 'ejs';
 import type { SandboxContext } from '../context.js';
 import { VIEWS_DIR } from '../paths.js';
 import { toControlError } from '../control/plugin.js';
-import { checkAccess, clearSessionCookie, isCrossSite, isTokenRight, reachable, safeBack, setSessionCookie } from './access.js';
+import { checkAccess, clearSessionCookie, isCrossSite, isTokenRight, loginPrompt, reachable, safeBack, setSessionCookie } from './access.js';
+import { hostRefusal } from '../http/origin-guard.js';
 import { LiveHub } from './live.js';
 import { backOf, queryParam, sendPage } from './page.js';
 import { formField } from '../pages/format.js';
@@ -63,16 +64,19 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
     if (OPEN_PATHS.has(path)) {
       const far = reachable(req, ctx.config);
       if (far && !far.ok) return errorPage(ctx, req, reply, far.status, 'Not from here', far.message);
+      const host = hostRefusal(req, ctx.config);
+      if (host !== null) return errorPage(ctx, req, reply, 403, 'Not from here', `The dashboard refused this address: ${host}.`);
       return undefined;
     }
-    const access = checkAccess(req, ctx.config);
+    const access = checkAccess(req, ctx.config, ctx.security);
     if (!access.ok) {
       if (path === '/dashboard/events') return reply.code(access.status).type('text/plain; charset=utf-8').send(access.message);
       if (access.status === 403) return errorPage(ctx, req, reply, 403, 'Not from here', access.message);
+      if (access.status === 429) return errorPage(ctx, req, reply, 429, 'Too many tries', access.message);
       return loginPage(ctx, req, reply, 401, access.message, null, req.method === 'GET' ? backOf(req) : '/dashboard');
     }
     if (access.via === 'query' && ctx.config.controlToken !== null) {
-      setSessionCookie(reply, ctx.config.controlToken);
+      setSessionCookie(reply, ctx.security);
       // The token leaves the address bar (and the history) once the cookie carries it.
       if (req.method === 'GET' && path !== '/dashboard/events' && path !== '/') return reply.redirect(backOf(req), 303);
     }
@@ -99,7 +103,7 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
 
   app.get('/dashboard/login', async (req, reply) => {
     if (ctx.config.controlToken === null) return reply.redirect('/dashboard', 303);
-    return loginPage(ctx, req, reply, 200, 'This sandbox has a control token: enter it to open the dashboard.', null, queryParam(req, 'next') ?? '/dashboard');
+    return loginPage(ctx, req, reply, 200, loginPrompt(ctx.config), null, queryParam(req, 'next') ?? '/dashboard');
   });
 
   app.post('/dashboard/login', async (req, reply) => {
@@ -109,17 +113,23 @@ export async function dashboardPlugin(app: FastifyInstance, opts: { ctx: Sandbox
     // formField cuts at 200 characters; a token can be 256, so read it whole.
     const raw = (req.body as Record<string, unknown> | undefined)?.token;
     const sent = typeof raw === 'string' ? raw.trim() : '';
-    if (!isTokenRight(ctx.config, sent)) {
-      return loginPage(ctx, req, reply, 401, 'This sandbox has a control token: enter it to open the dashboard.', 'That is not the control token this sandbox was started with.', next);
+    const wait = ctx.security.guesses.retryAfter(req.socket.remoteAddress);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return loginPage(ctx, req, reply, 429, loginPrompt(ctx.config), `Too many wrong tokens from this address: try again in ${wait} s.`, next);
     }
-    setSessionCookie(reply, token);
+    if (!isTokenRight(ctx.config, sent)) {
+      ctx.security.guesses.fail(req.socket.remoteAddress);
+      return loginPage(ctx, req, reply, 401, loginPrompt(ctx.config), 'That is not the control token this sandbox was started with.', next);
+    }
+    setSessionCookie(reply, ctx.security);
     const u = new URL(safeBack(next), 'http://dashboard.local');
     u.searchParams.set('done', 'logged_in');
     return reply.redirect(u.pathname + u.search, 303);
   });
 
-  app.post('/dashboard/logout', async (_req, reply) => {
-    clearSessionCookie(reply);
+  app.post('/dashboard/logout', async (req, reply) => {
+    clearSessionCookie(req, reply, ctx.security);
     return reply.redirect('/dashboard/login', 303);
   });
 

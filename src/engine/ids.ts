@@ -1,6 +1,10 @@
 /**
- * Identifiers. Randomness comes from one seeded generator per sandbox, so a run with a
- * seed is repeatable; without a seed the generator is seeded from the OS.
+ * Identifiers. Business ids (transaction ids, bank references, record ids) and seeded faults
+ * come from one seeded generator per sandbox, so a run with a seed is repeatable; without a
+ * seed the generator is seeded from the OS. Secrets never do: a session id is the only key to
+ * an order's payment and bank pages, and the generator's whole state is small enough to
+ * recover from one transaction id, so session ids come from the OS's cryptographic source,
+ * seed or not.
  */
 import { randomBytes } from 'node:crypto';
 import { customAlphabet, customRandom } from 'nanoid';
@@ -44,7 +48,7 @@ export interface IdGenerator {
   readonly random: Random;
   /** A PSP id: an integer of 10 digits, far below 2^53 so JavaScript clients read it exactly. */
   transactionId(): number;
-  /** A URL-safe session id like MultiSafepay's (35 alphanumerics). */
+  /** A URL-safe session id like MultiSafepay's (35 alphanumerics), cryptographically random (never seeded). */
   sessionId(): string;
   /** An id for internal records (jobs, deliveries, rules). */
   shortId(prefix: string): string;
@@ -59,17 +63,19 @@ export function createIds(seed: number | string = osSeed()): IdGenerator {
     for (let i = 0; i < size; i++) out[i] = Math.floor(random() * 256);
     return out;
   };
-  const session = customRandom(ALNUM, 35, bytes);
   const short = customRandom(ALNUM, 12, bytes);
   const ref = customRandom('0123456789ABCDEF', 6, bytes);
   return {
     random,
     transactionId: () => 1_000_000_000 + Math.floor(random() * 8_999_999_999),
-    sessionId: () => session(),
+    sessionId: () => secretSessionId(),
     shortId: (prefix) => `${prefix}_${short()}`,
     bankReference: () => `${ref()}-${ref()}-${ref().slice(0, 4)}`,
   };
 }
 
-/** Unseeded ids for things that must not be guessable (control tokens). */
+/** Unseeded ids for things that must not be guessable (control tokens, dashboard sessions). */
 export const secretId = customAlphabet(ALNUM, 32);
+
+/** 35 alphanumerics (~208 bits) from crypto.getRandomValues: unguessable whatever the seed. */
+const secretSessionId = customAlphabet(ALNUM, 35);

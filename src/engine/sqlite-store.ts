@@ -17,11 +17,12 @@
  * One process owns a data file at a time (exclusive locking): a second sandbox on the same
  * directory fails at start with a message instead of corrupting the first one's view.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
-import type { Collection, Store } from './store.js';
+import type { Collection, Store, StoreProblems } from './store.js';
+import { StorageError } from './store.js';
 import { migrate } from './sqlite-schema.js';
 
 /**
@@ -37,7 +38,12 @@ export type SqliteSynchronous = 'NORMAL' | 'FULL';
 export interface SqliteStoreOptions {
   /** NORMAL (default) survives a killed process; FULL also survives a power cut. */
   synchronous?: SqliteSynchronous;
+  /** Largest size of the data file in bytes (a disk quota for a shared sandbox); default: the disk's. */
+  maxBytes?: number;
 }
+
+/** SQLite result codes that mean the disk, not the sandbox, is at fault. */
+const DISK_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
 
 export const DATA_FILE = 'sandbox.db';
 
@@ -133,6 +139,9 @@ export class SqliteStore implements Store {
   private depth = 0;
   private readonly undo: Undo[] = [];
   private closed = false;
+  private failing: { at: string; message: string } | null = null;
+  private readonly warnings: string[] = [];
+  private lastLogged = '';
 
   /** Open (creating if needed) the store in `dir`. */
   constructor(dir: string, opts: SqliteStoreOptions = {}) {
@@ -143,6 +152,21 @@ export class SqliteStore implements Store {
       throw new DataDirError(`cannot create the data directory ${dir}: ${(err as Error).message}`);
     }
     if (!statSync(dir).isDirectory()) throw new DataDirError(`${dir} is not a directory; pass a directory for the data`);
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      // SQLite would say only "disk I/O error" (it creates its WAL file beside the data file).
+      throw new DataDirError(`the data directory ${dir} is not writable by this process (uid ${process.getuid?.() ?? '?'}); make it writable (chown/chmod, or the volume's owner) or use another --data-dir`);
+    }
+    let existed: number | null = null;
+    try {
+      existed = statSync(this.file).size;
+    } catch {
+      existed = null;
+    }
+    if (existed === 0) {
+      this.warn(`${this.file} was empty (0 bytes), so this sandbox starts with no orders; if it held data before, that data is gone (a truncated copy or a full disk?)`);
+    }
     let db: Database.Database;
     try {
       db = new (loadSqlite())(this.file, { timeout: 1000 });
@@ -160,6 +184,10 @@ export class SqliteStore implements Store {
       // create-order by more than half. The log is truncated back to 64 MB at most afterwards.
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma('journal_size_limit = 67108864');
+      if (opts.maxBytes !== undefined) {
+        const pageSize = Number(db.pragma('page_size', { simple: true }));
+        db.pragma(`max_page_count = ${Math.max(16, Math.floor(opts.maxBytes / pageSize))}`);
+      }
       migrate(db);
       // Take the write lock now (exclusive mode keeps it until close), so a second process
       // fails here, at start, rather than at its first write.
@@ -181,7 +209,11 @@ export class SqliteStore implements Store {
     };
     // better-sqlite3 turns a nested call into a SAVEPOINT and rolls back on throw.
     const run = db.transaction((fn: () => unknown) => fn());
-    this.tx = <R>(fn: () => R): R => run(fn) as R;
+    this.tx = <R>(fn: () => R): R => {
+      const r = run(fn) as R;
+      if (this.depth === 1) this.failing = null;
+      return r;
+    };
     this.preload();
   }
 
@@ -192,14 +224,56 @@ export class SqliteStore implements Store {
    */
   private preload(): void {
     const rows = this.db.prepare<[], [string, string, string]>('SELECT collection, key, value FROM entries ORDER BY rowid').raw().iterate();
-    for (const [name, key, value] of rows) {
+    let skipped = 0;
+    for (const [name, key, text] of rows) {
+      // A record that is not JSON, or JSON null (never written by the sandbox), is skipped and
+      // counted: the rest of the data is still served, and /health says what was left out.
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = null;
+      }
+      if (value === null) {
+        skipped++;
+        continue;
+      }
       let c = this.collections.get(name);
       if (!c) {
         c = new SqliteCollection<unknown>(this, name, new Map());
         this.collections.set(name, c);
       }
-      c.load(key, JSON.parse(value));
+      c.load(key, value);
     }
+    if (skipped > 0) this.warn(`${skipped} unreadable record${skipped === 1 ? ' was' : 's were'} skipped in ${this.file} (not JSON, or null); everything else is served`);
+  }
+
+  problems(): StoreProblems {
+    return { failing: this.failing, warnings: [...this.warnings] };
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    console.warn(`sofort-sandbox: ${message}`);
+  }
+
+  /** A write failed: a disk fault becomes a StorageError that says so, is logged, and shows on /health. */
+  private failed(err: unknown): unknown {
+    const e = err as Error & { code?: string };
+    if (typeof e.code !== 'string' || !DISK_CODES.test(e.code)) return err;
+    const why = e.code.startsWith('SQLITE_FULL')
+      ? 'the disk (or the data file size limit) is full'
+      : e.code.startsWith('SQLITE_READONLY')
+        ? 'the data file became read-only'
+        : `the disk failed (${e.code}: ${e.message})`;
+    const message = `the sandbox could not store this change in ${this.file}: ${why}; nothing was changed. Free disk space or fix the data directory, then try again`;
+    this.failing = { at: new Date().toISOString(), message };
+    // Once per kind of failure, not once per request: a full disk would otherwise flood the log too.
+    if (this.lastLogged !== e.code) {
+      this.lastLogged = e.code;
+      console.error(`sofort-sandbox: storage failure: ${message}`);
+    }
+    return new StorageError(message);
   }
 
   collection<T>(name: string): Collection<T> {
@@ -225,7 +299,8 @@ export class SqliteStore implements Store {
     this.depth++;
     try {
       return this.tx(fn);
-    } catch (err) {
+    } catch (caught) {
+      const err = this.depth === 1 ? this.failed(caught) : caught;
       // The file is rolled back (to the savepoint, if nested); put the cache back to match.
       for (let i = this.undo.length - 1; i >= mark; i--) {
         const u = this.undo[i]!;
@@ -255,7 +330,12 @@ export class SqliteStore implements Store {
       return;
     }
     // A lone write autocommits: one statement is atomic on its own.
-    apply(this.st);
+    try {
+      apply(this.st);
+      this.failing = null;
+    } catch (err) {
+      throw this.failed(err);
+    }
   }
 
   /** @internal */

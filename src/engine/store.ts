@@ -26,6 +26,27 @@ export interface Store {
    */
   transaction<R>(fn: () => R): R;
   close(): void;
+  /** What is wrong with the storage, for /health: the last failed write (cleared by a good one) and what start-up found. */
+  problems?(): StoreProblems;
+}
+
+export interface StoreProblems {
+  /** The last write that failed (disk full, read-only, I/O error), or null once one succeeded again. */
+  readonly failing: { readonly at: string; readonly message: string } | null;
+  /** What start-up found and worked around (an empty data file, unreadable records skipped). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A write the durable store could not make: answered as 503 with this message (it says what to
+ * do), logged, and shown on /health, rather than a 500 "bug in the sandbox".
+ */
+export class StorageError extends Error {
+  readonly statusCode = 503;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageError';
+  }
 }
 
 /** Records how to undo a write while a transaction is open (MemoryStore's rollback). */

@@ -26,6 +26,32 @@ function parseJson(text: string): unknown {
   });
 }
 
+/** Deepest nesting of objects and arrays a body may have. */
+export const MAX_DEPTH = 64;
+
+/**
+ * How deep `text` nests, stopping once past MAX_DEPTH. Strings are skipped, so brackets in
+ * them do not count. One pass of charCodeAt: about a microsecond for an order's body. Without
+ * it a body nested thousands deep was kept in memory (200) but ran JSON.stringify out of stack
+ * when written to the data file with --data-dir (500): now both answer the same 400.
+ */
+function tooDeep(text: string): boolean {
+  if (text.length < MAX_DEPTH * 2) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
 export function installBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
@@ -35,6 +61,9 @@ export function installBodyParser(app: FastifyInstance): void {
     const looksJson = text.startsWith('{') || text.startsWith('[');
     if (ct.startsWith('application/x-www-form-urlencoded') && !looksJson) {
       return done(null, { ...parseQuery(text) });
+    }
+    if (looksJson && tooDeep(text)) {
+      return done(new BodyParseError(`the request body nests objects or arrays deeper than ${MAX_DEPTH} levels; send a flatter JSON object`), undefined);
     }
     try {
       done(null, parseJson(text));

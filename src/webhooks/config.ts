@@ -23,7 +23,10 @@ export interface WebhookOptions {
   maskIbans?: boolean;
   /** Requests in flight at once, all receivers together (default 16). */
   concurrency?: number;
-  /** Requests in flight at once to one receiver (scheme+host+port); default half of `concurrency`. */
+  /**
+   * Requests in flight at once to one receiver (scheme+host+port); default a quarter of
+   * `concurrency`, so receivers that hang cannot take every slot from healthy ones.
+   */
   perReceiverConcurrency?: number;
   /** Notifications kept in the delivery log per site; the oldest finished ones go first (default 1000). */
   logLimit?: number;
@@ -80,7 +83,7 @@ export function resolveWebhookConfig(opts: WebhookOptions | undefined, fail: Fai
     notifyOnCreate: o.notifyOnCreate ?? false,
     maskIbans: o.maskIbans ?? true,
     concurrency,
-    perReceiverConcurrency: wholeNumber(o.perReceiverConcurrency ?? Math.max(1, Math.floor(concurrency / 2)), 'webhooks.perReceiverConcurrency', 1, concurrency, fail, 'requests'),
+    perReceiverConcurrency: wholeNumber(o.perReceiverConcurrency ?? Math.max(1, Math.floor(concurrency / 4)), 'webhooks.perReceiverConcurrency', 1, concurrency, fail, 'requests'),
     logLimit: wholeNumber(o.logLimit ?? 1000, 'webhooks.logLimit', 1, 10_000_000, fail, 'notifications'),
     faults: Object.freeze([] as FaultRule[]),
   };

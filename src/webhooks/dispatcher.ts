@@ -24,7 +24,8 @@ import { FaultBook } from './faults.js';
 import { Limiter } from './limiter.js';
 import { Chains } from './order-chain.js';
 import { buildRequest, originOf, toAttempt } from './request.js';
-import { HttpSender } from './sender.js';
+import { HttpSender, refusedResult } from './sender.js';
+import { selfTargetRefusal } from './self-target.js';
 
 export const JOB_KIND = 'webhook';
 
@@ -48,7 +49,8 @@ function jobId(notificationId: string): string {
 export class WebhookDispatcher {
   readonly faults: FaultBook;
   private readonly log: DeliveryLog;
-  private readonly sender = new HttpSender(1024);
+  private readonly sender: HttpSender;
+  private readonly ownHosts: readonly string[];
   private readonly limiter: Limiter;
   /** One order's requests one after another (and what close() waits for). */
   private readonly chains = new Chains();
@@ -59,7 +61,10 @@ export class WebhookDispatcher {
   constructor(
     private readonly engine: Engine,
     readonly config: WebhookConfig,
+    self: { ownPorts?: Set<number>; ownHosts?: readonly string[] } = {},
   ) {
+    this.sender = new HttpSender(1024, self.ownPorts);
+    this.ownHosts = self.ownHosts ?? [];
     this.log = new DeliveryLog(engine.store, config.logLimit);
     this.faults = new FaultBook(engine.store, config.faults);
     this.limiter = new Limiter(config.concurrency, config.perReceiverConcurrency);
@@ -290,7 +295,9 @@ export class WebhookDispatcher {
     const at = this.engine.now(site);
     const req = buildRequest(before, Math.floor(at / 1000), this.config.timeoutMs);
     const attempts: AttemptRecord[] = [];
-    const res = await this.sender.send(req);
+    // Checked before every attempt too: an order stored before this check existed may have such a URL.
+    const refused = selfTargetRefusal(before.url, this.ownHosts);
+    const res = refused !== null ? refusedResult(`notification_url ${refused}`) : await this.sender.send(req);
     if (this.closed && res.status === null) return this.keepForRestart(before);
     attempts.push(toAttempt(before.attempts_total + 1, kind, at, req, res));
     if (before.faults.duplicate && kind === 'first' && !this.closed) {

@@ -1,8 +1,10 @@
 /**
  * Bounds requests in flight: at most `total` overall and `perKey` per receiver. Waiters
- * queue per receiver, so a slow or dead receiver holds at most `perKey` slots and never
- * starves notifications to other receivers; a freed slot costs O(receivers waiting), not
- * O(requests waiting), so a backlog of thousands stays cheap.
+ * queue per receiver, so a slow or dead receiver holds at most `perKey` slots, and free slots
+ * go round robin over the receivers waiting; a freed slot costs O(receivers waiting), not
+ * O(requests waiting), so a backlog of thousands stays cheap. With the default perKey of a
+ * quarter of the total, it takes four receivers that never answer to fill every slot, and
+ * even then each timeout frees a slot for the next receiver in line.
  */
 type Grant = (release: () => void) => void;
 
@@ -60,15 +62,25 @@ export class Limiter {
     });
   }
 
+  /**
+   * Grant free slots one at a time, round robin over the receivers that wait: a receiver that
+   * got a slot goes to the back, so a slot freed by a hanging receiver's timeout goes to the
+   * next receiver in line, not back to the hanging one (whose queue may be long).
+   */
   private pump(): void {
-    for (const [key, q] of this.queues) {
-      if (this.active >= this.total) return;
-      while (q.size > 0 && this.active < this.total && (this.perKeyActive.get(key) ?? 0) < this.perKey) {
+    let granted = true;
+    while (granted && this.active < this.total) {
+      granted = false;
+      for (const [key, q] of this.queues) {
+        if ((this.perKeyActive.get(key) ?? 0) >= this.perKey) continue;
         const grant = q.take()!;
         this.waiting--;
+        this.queues.delete(key);
+        if (q.size > 0) this.queues.set(key, q);
         this.start(key, grant);
+        granted = true;
+        break;
       }
-      if (q.size === 0) this.queues.delete(key);
     }
   }
 

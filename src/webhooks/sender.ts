@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ReceivedBody } from './ack.js';
 
@@ -39,8 +40,33 @@ export class HttpSender {
   private readonly httpAgent = new http.Agent({ keepAlive: true });
   private readonly httpsAgent = new https.Agent({ keepAlive: true });
   private readonly inFlight = new Set<http.ClientRequest>();
+  private readonly tracked = new WeakSet<object>();
 
-  constructor(private readonly keepBytes = 1024) {}
+  /**
+   * `ownPorts` hears the local port of every connection this sender opens, for as long as it
+   * is open: the control plane and dashboard refuse requests that arrive on one of them.
+   */
+  constructor(
+    private readonly keepBytes = 1024,
+    private readonly ownPorts: Set<number> | null = null,
+  ) {}
+
+  private track(socket: Socket): void {
+    const ports = this.ownPorts;
+    if (ports === null || this.tracked.has(socket)) return;
+    this.tracked.add(socket);
+    let port: number | undefined;
+    // Before any byte of the request is written, so the receiving side always knows the port.
+    const add = (): void => {
+      port = socket.localPort;
+      if (port !== undefined) ports.add(port);
+    };
+    if (socket.localPort !== undefined) add();
+    else socket.once('connect', add);
+    socket.once('close', () => {
+      if (port !== undefined) ports.delete(port);
+    });
+  }
 
   send(req: OutgoingRequest): Promise<SendResult> {
     const started = performance.now();
@@ -73,6 +99,7 @@ export class HttpSender {
       if (req.body !== null) headers['Content-Length'] = Buffer.byteLength(req.body);
       const request = (isHttps ? https : http).request(url, { method: req.method, headers, agent: isHttps ? this.httpsAgent : this.httpAgent });
       this.inFlight.add(request);
+      request.on('socket', (socket) => this.track(socket));
       // The deadline covers the whole exchange (connect, send, response body), not socket idleness.
       const timer = setTimeout(() => request.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
       request.on('response', (res) => {
@@ -119,6 +146,11 @@ export class HttpSender {
     this.httpsAgent.destroy();
     return n;
   }
+}
+
+/** The result of an attempt the sandbox refused to make (the reason is the error the log shows). */
+export function refusedResult(reason: string): SendResult {
+  return { status: null, body: '', truncated: false, received: { head: '', tail: '' }, durationMs: 0, error: reason };
 }
 
 class TimeoutError extends Error {
