@@ -10,10 +10,20 @@ import { Journal } from './journal.js';
 import { loadPresets } from './presets.js';
 import { ScenarioRules } from './scenario-rules.js';
 
+/** What a long-poll reads of one notification: what it reports, when, and how far its delivery got. */
+export interface NotificationSummary {
+  readonly status: string;
+  readonly financial_status: string;
+  /** Sandbox time of the change it reports. */
+  readonly created_at: number;
+  readonly state: 'pending' | 'held' | 'delivered' | 'failed' | 'dropped';
+  readonly next_attempt_at: number | null;
+}
+
 /** What a long-poll needs from the webhook dispatcher to wait for an acknowledged notification. */
 export interface WebhookAckSource {
-  /** Has a notification for this order been acknowledged by the merchant's receiver? */
-  isAcknowledged(site: string, orderId: string): boolean;
+  /** The order's notifications, oldest first: which status each reports and whether it was acknowledged. */
+  notifications(site: string, orderId: string): readonly NotificationSummary[];
   /** Call `listener` after any delivery attempt finishes; returns the unsubscribe function. */
   onDelivery(listener: (site: string, orderId: string) => void): () => void;
 }

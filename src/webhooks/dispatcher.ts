@@ -130,9 +130,9 @@ export class WebhookDispatcher {
   }
 
   /** The shape the control plane's `wait` takes: acknowledged yet?, and a ping after every attempt. */
-  ackSource(): { isAcknowledged(site: string, orderId: string): boolean; onDelivery(listener: (site: string, orderId: string) => void): () => void } {
+  ackSource(): { notifications(site: string, orderId: string): readonly NotificationRecord[]; onDelivery(listener: (site: string, orderId: string) => void): () => void } {
     return {
-      isAcknowledged: (site, orderId) => this.isAcknowledged(site, orderId),
+      notifications: (site, orderId) => this.deliveries(site, orderId),
       onDelivery: (listener) => this.onDelivery((rec) => listener(rec.site, String(rec.order_id))),
     };
   }
