@@ -59,7 +59,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const control = new ControlService(engine, config);
     const webhooks = new WebhookDispatcher(engine, config.webhooks);
     control.setWebhookAckSource(webhooks.ackSource());
-    control.onReset((site) => void webhooks.reset(site));
+    engine.onReset('notifications', (site) => webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
     return { config, store: st, engine, control, webhooks, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };

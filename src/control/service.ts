@@ -28,6 +28,10 @@ export interface WebhookAckSource {
   onDelivery(listener: (site: string, orderId: string) => void): () => void;
 }
 
+/**
+ * What a reset forgot, per feature: every count is the number of things of that kind the
+ * site (or, with `site` null, the sandbox) no longer has.
+ */
 export interface ResetSummary {
   site: string | null;
   orders: number;
@@ -35,6 +39,12 @@ export interface ResetSummary {
   failure_rules: number;
   journal: number;
   site_clocks: number;
+  notifications: number;
+  recurring_tokens: number;
+  refund_ids: number;
+  second_chance_emails: number;
+  /** Absent when the sandbox serves no payment pages (buildApp with pages off). */
+  bank_sessions?: number;
 }
 
 export type ResetHook = (site: string | null) => void | Promise<void>;
@@ -56,6 +66,10 @@ export class ControlService {
     this.failures = new FailureRules(engine);
     this.journal = new Journal(config.journalSize);
     loadPresets(config.scenarioFiles, this);
+    // The control plane's own per-site state forgets through the engine's one reset event too.
+    engine.onReset('scenario_rules', (site) => this.scenarios.reset(site));
+    engine.onReset('failure_rules', (site) => this.failures.reset(site));
+    engine.onReset('journal', (site) => this.journal.clear(site));
   }
 
   /** The webhook dispatcher plugs in here so `wait ... webhook=acked` can work. */
@@ -67,24 +81,20 @@ export class ControlService {
     return this.ackSource;
   }
 
-  /** Other features forget their per-site state here (tokens, outbox, delivery log) when a site is reset. */
+  /** Hear that a reset happened (a pending long-poll answers 409); features forget through Engine.onReset. */
   onReset(hook: ResetHook): () => void {
     this.resetHooks.add(hook);
     return () => this.resetHooks.delete(hook);
   }
 
-  /** Forget a site (or everything): orders, jobs, rules (presets come back), its own clock, its journal. */
+  /**
+   * Forget a site (or everything) through the engine's reset event: orders, jobs, its own
+   * clock, and every feature's per-site state (rules come back as presets). Pending waits
+   * learn of it through `onReset`.
+   */
   async reset(site: string | null): Promise<ResetSummary> {
-    const summary: ResetSummary = {
-      site,
-      orders: this.engine.reset(site),
-      scenario_rules: this.scenarios.reset(site),
-      failure_rules: this.failures.reset(site),
-      journal: this.journal.clear(site),
-      site_clocks: 0,
-    };
-    const clocks = site === null ? this.engine.siteClockNames() : [site];
-    for (const s of clocks) if (this.engine.removeSiteClock(s)) summary.site_clocks++;
+    const counts = this.engine.resetSite(site);
+    const summary = { site, ...counts } as ResetSummary;
     for (const hook of [...this.resetHooks]) await hook(site);
     return summary;
   }
