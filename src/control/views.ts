@@ -17,21 +17,28 @@ export function iso(ms: number | null): string | null {
 }
 
 /**
- * The site a control call names with its API key (same header / query as the API), or
- * null when it sends none (sandbox-wide). `required` refuses a call without a key.
+ * The site a control call names with its API key (same header / query / bearer as the API),
+ * or null when it sends none (sandbox-wide). The one site resolution of every control route:
+ * no key where a site is needed is 400 site_required, a key of the wrong length 400
+ * invalid_api_key, a key outside the configured list 404 unknown_site.
  */
 export function siteOf(req: FastifyRequest, ctx: SandboxContext, required = false): string | null {
   const key = readApiKey(req);
   if (key === null) {
-    if (required) throw new ControlError(400, 'unknown_site', 'this call acts on one site: send its API key in the api_key header or ?api_key=');
+    if (required) throw new ControlError(400, 'site_required', "this call acts on one site: send its API key in the api_key header, ?api_key= or Authorization: Bearer");
     return null;
   }
-  if (key.length < 5 || key.length > 256) throw new ControlError(400, 'unknown_site', `api_key must be 5 to 256 characters long; got ${key.length}`);
+  if (key.length < 5 || key.length > 256) throw new ControlError(400, 'invalid_api_key', `api_key: must be 5 to 256 characters long, as on the MultiSafepay API; got ${key.length}`);
   const keys = ctx.config.apiKeys;
   if (keys.length > 0 && !keys.includes(key)) {
-    throw new ControlError(400, 'unknown_site', `API key ${key.slice(0, 4)}… is not one of the keys this sandbox was started with (--api-key), so no such site exists`);
+    throw new ControlError(404, 'unknown_site', `api_key: ${key.slice(0, 4)}… is not one of the keys this sandbox was started with (--api-key), so no such site exists`);
   }
   return key;
+}
+
+/** siteOf for a call that acts on one site. */
+export function requireSite(req: FastifyRequest, ctx: SandboxContext): string {
+  return siteOf(req, ctx, true) as string;
 }
 
 /** An order by order_id or transaction_id; without a site, searched across all sites (must be unique). */
