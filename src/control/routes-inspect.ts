@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { renderOrder } from '../domain/render.js';
 import { ControlError, bodyObject, onlyFields } from './control-error.js';
+import type { JournalEntry } from './wire.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULT_WAIT_MS, MAX_WAIT_MS, explainTimeout, parseWaitStatus, waitForOrder } from './wait.js';
 import { findOrder, iso, orderSummary, queryLimit, queryText, siteOf, timelineView } from './views.js';
@@ -77,16 +78,20 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
     const method = queryText(req, 'method');
     const path = queryText(req, 'path');
     const orderId = queryText(req, 'order_id');
-    return {
-      capacity: control.journal.capacity,
-      entries: control.journal.list({
-        site: siteOf(req, ctx),
-        ...(method ? { method } : {}),
-        ...(path ? { path } : {}),
-        ...(orderId ? { order_id: orderId } : {}),
-        ...(limit ? { limit } : {}),
-      }),
-    };
+    const has = queryText(req, 'has');
+    const statusText = queryText(req, 'status');
+    if (statusText !== undefined && !/^[1-5]\d\d$/.test(statusText)) throw new ControlError(400, 'bad_request', `status: must be an HTTP status such as 200 or 404; got "${statusText.slice(0, 20)}"`);
+    if (path !== undefined && !path.startsWith('/')) throw new ControlError(400, 'bad_request', `path: the path under /v1/json, starting with / (such as /orders or /orders/*); got "${path.slice(0, 60)}"`);
+    const entries: JournalEntry[] = control.journal.list({
+      site: siteOf(req, ctx),
+      ...(method ? { method } : {}),
+      ...(path ? { path } : {}),
+      ...(orderId ? { order_id: orderId } : {}),
+      ...(has ? { has } : {}),
+      ...(statusText ? { status: Number(statusText) } : {}),
+      ...(limit ? { limit } : {}),
+    });
+    return { capacity: control.journal.capacity, count: entries.length, entries };
   });
 
   app.delete('/journal', async (req) => ({ removed: control.journal.clear(siteOf(req, ctx)) }));

@@ -9,6 +9,7 @@ import { FailureRules } from './failure-rules.js';
 import { Journal } from './journal.js';
 import { loadPresets } from './presets.js';
 import { ScenarioRules } from './scenario-rules.js';
+import type { ResetSummary } from './wire.js';
 
 /** What a long-poll reads of one notification: what it reports, when, and how far its delivery got. */
 export interface NotificationSummary {
@@ -28,24 +29,7 @@ export interface WebhookAckSource {
   onDelivery(listener: (site: string, orderId: string) => void): () => void;
 }
 
-/**
- * What a reset forgot, per feature: every count is the number of things of that kind the
- * site (or, with `site` null, the sandbox) no longer has.
- */
-export interface ResetSummary {
-  site: string | null;
-  orders: number;
-  scenario_rules: number;
-  failure_rules: number;
-  journal: number;
-  site_clocks: number;
-  notifications: number;
-  recurring_tokens: number;
-  refund_ids: number;
-  second_chance_emails: number;
-  /** Absent when the sandbox serves no payment pages (buildApp with pages off). */
-  bank_sessions?: number;
-}
+export type { ResetSummary };
 
 export type ResetHook = (site: string | null) => void | Promise<void>;
 

@@ -6,12 +6,16 @@ import type { FastifyRequest } from 'fastify';
 import { readApiKey } from '../api/auth.js';
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
+import { isScenario } from '../domain/scenarios.js';
 import type { Engine } from '../engine/engine.js';
 import { ControlError } from './control-error.js';
 import type { ScenarioRule } from './scenario-rules.js';
 import type { FailureRule } from './failure-rules.js';
 import { formatDuration } from './duration.js';
+import type { ClockView, FailureRuleView, OrderSummary, ScenarioRuleView, TimelineEntry } from './wire.js';
 
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
@@ -66,7 +70,7 @@ export function findAnySite(engine: Engine, id: string): OrderRecord[] {
   return out;
 }
 
-export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unknown> {
+export function orderSummary(engine: Engine, o: OrderRecord): OrderSummary {
   const play = engine.jobs.get(`scenario_play:${o.site}:${o.transaction_id}`);
   return {
     site: o.site,
@@ -79,7 +83,7 @@ export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unk
     description: o.description,
     customer_email: o.customer.email,
     country: o.customer.country,
-    scenario: o.scenario,
+    scenario: isScenario(o.scenario) ? o.scenario : null,
     scenario_plays_at: play ? iso(play.due) : null,
     created: iso(o.created),
     modified: iso(o.modified),
@@ -88,11 +92,11 @@ export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unk
   };
 }
 
-export function timelineView(o: OrderRecord): Array<Record<string, unknown>> {
+export function timelineView(o: OrderRecord): TimelineEntry[] {
   return o.timeline.map((e) => ({ ...e, at: iso(e.at) }));
 }
 
-export function scenarioRuleView(r: ScenarioRule): Record<string, unknown> {
+export function scenarioRuleView(r: ScenarioRule): ScenarioRuleView {
   return {
     id: r.id,
     site: r.site,
@@ -106,7 +110,7 @@ export function scenarioRuleView(r: ScenarioRule): Record<string, unknown> {
   };
 }
 
-export function failureRuleView(r: FailureRule): Record<string, unknown> {
+export function failureRuleView(r: FailureRule): FailureRuleView {
   return {
     id: r.id,
     site: r.site,
@@ -124,7 +128,7 @@ export function failureRuleView(r: FailureRule): Record<string, unknown> {
   };
 }
 
-export function clockView(engine: Engine, site: string | null): Record<string, unknown> {
+export function clockView(engine: Engine, site: string | null): ClockView {
   const own = site !== null && engine.hasOwnClock(site);
   const clock = site === null ? engine.clock : engine.clockFor(site);
   const jobs = engine.jobs.list((j) => (own ? j.site === site : !engine.hasOwnClock(j.site)));
