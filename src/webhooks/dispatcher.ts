@@ -125,7 +125,7 @@ export class WebhookDispatcher {
     return this.log.get(id);
   }
 
-  /** Whether any notification of the order was acknowledged (the control plane's long-poll). */
+  /** Whether any notification of the order was acknowledged (the long-poll asks per status, through ackSource). */
   isAcknowledged(site: string, orderId: string | number): boolean {
     return this.log.list(site, String(orderId)).some((r) => r.state === 'delivered');
   }
