@@ -266,3 +266,22 @@ t.test('frozen: a job due at or before the frozen instant runs at once, a later 
   await clock.advance(1);
   t.same(seen.at(-1), ['later', T0 + 1]);
 });
+
+t.test('an advance first lets a job the real timer started finish, so its follow-up runs in the advance', async (t) => {
+  const real = new FakeRealTime();
+  const clock = new SandboxClock('c', real, { virtual: T0, frozen: true });
+  const seen: number[] = [];
+  let finish: () => void = () => {};
+  clock.schedule('attempt', T0, () => new Promise<void>((resolve) => {
+    finish = () => {
+      clock.schedule('retry', clock.now() + 15 * 60_000, () => void seen.push(clock.now()));
+      resolve();
+    };
+  }));
+  real.tick(0); // the attempt starts (an HTTP request in flight)
+  const advanced = clock.advance(HOUR);
+  await new Promise((resolve) => setImmediate(resolve)); // every microtask ran: the advance is waiting, not done
+  finish();
+  t.equal(await advanced, 1, 'the retry fired within the advance');
+  t.same(seen, [T0 + 15 * 60_000]);
+});

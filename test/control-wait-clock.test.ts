@@ -88,3 +88,19 @@ t.test('the default wait answers inside a 5 s test timeout', async (t) => {
   const err = await refusal(t, () => control.waitFor(id, 'completed'));
   t.match(err, { status: 408, message: /within 4s/ });
 });
+
+t.test('a wait for an acknowledgement that cannot come says why', async (t) => {
+  const refused = await receiver(t, () => ({ status: 500, body: 'down' }));
+  const { control, createOrder } = await sandbox(t, { webhooks: { delayMs: 0 } });
+  const failing = await createOrder({ payment_options: { notification_url: refused.url } });
+  await control.outcome(failing, 'completed', { delay: 0 });
+  await control.advance('1d');
+  t.equal((await control.webhooks(failing))[0]?.state, 'failed', 'every attempt was refused');
+  const err = await refusal(t, () => control.waitFor(failing, 'completed', { webhookAcked: true, timeout: '50ms' }));
+  t.match(err, { status: 408, message: /the completed notification ended failed without an acknowledgement: check the receiver \(GET \/_sandbox\/webhooks\/deliveries\?order_id=.*\) and resend it/ });
+
+  const silent = await createOrder({ payment_options: { redirect_url: 'https://shop.example/ok' } });
+  await control.outcome(silent, 'completed', { delay: 0 });
+  const err2 = await refusal(t, () => control.waitFor(silent, 'completed', { webhookAcked: true, timeout: '50ms' }));
+  t.match(err2, { status: 408, message: /it is completed, but the order has no payment_options.notification_url/ });
+});

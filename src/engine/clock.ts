@@ -60,6 +60,8 @@ export class SandboxClock {
   private firing = false;
   /** An advance runs its own jobs in order: the real timer must not fire them behind its back. */
   private inAdvance = false;
+  /** Jobs the real timer started and that have not finished (an HTTP attempt in flight). */
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
   /** Advances run one after another: a second advance waits for the first to finish. */
   private advancing: Promise<unknown> = Promise.resolve();
@@ -180,6 +182,9 @@ export class SandboxClock {
   }
 
   private async advanceNow(target: number): Promise<number> {
+    // What the real timer started (a notification due "now" on a manual clock) finishes
+    // first: its follow-up (a retry) is then on the queue for this advance to run.
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
     const start = this.now();
     if (target < start) throw new RangeError(`cannot move the clock backwards (now ${new Date(start).toISOString()})`);
     const wasFrozen = this.frozenValue;
@@ -272,7 +277,11 @@ export class SandboxClock {
         this.takeFirst();
         try {
           const r = next.run(next.id);
-          if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((e) => this.onError(e));
+          if (r && typeof (r as Promise<void>).then === 'function') {
+            const p = (r as Promise<void>).catch((e) => this.onError(e));
+            this.running.add(p);
+            void p.finally(() => this.running.delete(p));
+          }
         } catch (err) {
           this.onError(err);
         }
