@@ -1,5 +1,7 @@
 /** The refund, recurring and Second Chance flags and environment variables of the CLI (src/cli-options.ts spreads these in). */
 import type { AfterPaymentOptions, RefundSettleMode } from './after-payment-config.js';
+import { readDuration } from './duration-grammar.js';
+import { readEnvFlag } from './env-flag.js';
 
 export const AFTER_PAYMENT_FLAGS = {
   'refund-settle': { type: 'string' },
@@ -12,7 +14,7 @@ export const AFTER_PAYMENT_FLAGS = {
 export const AFTER_PAYMENT_HELP = `  --refund-settle <m>  when a reserved refund completes: midnight (next midnight UTC of the
                       sandbox clock), manual (only on "accept" in the control API) or immediate
                       (env REFUND_SETTLE, default midnight)
-  --recurring-charge-delay <ms>  sandbox ms before a token (recurring) payment is charged
+  --recurring-charge-delay <d>  sandbox time before a token (recurring) payment is charged
                       (env RECURRING_CHARGE_DELAY, default 0: before create-order answers)
   --no-second-chance  never send Second Chance reminders (env SECOND_CHANCE=off)
   --second-chance-from <addr>  sender of reminder emails (env SECOND_CHANCE_FROM)
@@ -29,11 +31,11 @@ export function afterPaymentCliOptions(values: Values, env: Record<string, strin
   if (settle) out.refunds = { settle: settle as RefundSettleMode };
   const delay = values['recurring-charge-delay'] ?? env.RECURRING_CHARGE_DELAY;
   if (delay) {
-    const ms = Number(delay);
-    if (!/^\d+$/.test(delay.trim()) || !Number.isSafeInteger(ms)) fail('--recurring-charge-delay', `"${delay}" is not a whole number of milliseconds`);
+    const ms = readDuration(delay);
+    if (ms === null || !Number.isSafeInteger(ms)) fail('--recurring-charge-delay', `"${delay}" is not a duration such as 0, 500ms, 2s, 1h or a number of milliseconds`);
     out.recurring = { chargeDelayMs: ms };
   }
-  const off = values['no-second-chance'] === true || /^(off|0|false|no)$/i.test(env.SECOND_CHANCE ?? '');
+  const off = values['no-second-chance'] === true || readEnvFlag('SECOND_CHANCE', env.SECOND_CHANCE, fail) === false;
   const from = values['second-chance-from'] ?? env.SECOND_CHANCE_FROM;
   if (off || from) out.secondChance = { ...(off ? { enabled: false } : {}), ...(from ? { from } : {}) };
   const smtp = values.smtp ?? env.SMTP;

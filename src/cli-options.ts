@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './config.js';
 import { ConfigError } from './config.js';
+import { readEnvFlag } from './env-flag.js';
 import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhooks/cli.js';
 import { AFTER_PAYMENT_FLAGS, AFTER_PAYMENT_HELP, afterPaymentCliOptions } from './after-payment-cli.js';
 
@@ -85,6 +86,9 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
     },
     strict: true,
   });
+  const fail = (option: string, message: string): never => {
+    throw new ConfigError(`${option}: ${message}`);
+  };
   const opts: SandboxOptions & { help?: boolean } = {};
   if (values.help) opts.help = true;
   const port = num('--port', values.port ?? env.PORT);
@@ -103,11 +107,11 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   if (seed) opts.seed = seed;
   const pub = values['public-url'] ?? env.PUBLIC_URL;
   if (pub) opts.publicUrl = pub;
-  if (values.log || env.LOG === '1') opts.logger = true;
+  if (values.log || readEnvFlag('LOG', env.LOG, fail)) opts.logger = true;
   const controlToken = values['control-token'] ?? env.CONTROL_TOKEN;
   if (controlToken) opts.controlToken = controlToken;
-  if (values['control-allow-remote'] || env.CONTROL_ALLOW_REMOTE === '1' || env.CONTROL_ALLOW_REMOTE === 'true') opts.controlAllowRemote = true;
-  if (values['control-open'] || env.CONTROL_OPEN === '1' || env.CONTROL_OPEN === 'true') opts.controlOpen = true;
+  if (values['control-allow-remote'] || readEnvFlag('CONTROL_ALLOW_REMOTE', env.CONTROL_ALLOW_REMOTE, fail)) opts.controlAllowRemote = true;
+  if (values['control-open'] || readEnvFlag('CONTROL_OPEN', env.CONTROL_OPEN, fail)) opts.controlOpen = true;
   const allowedHosts = values['allowed-host'] ?? list(env.ALLOWED_HOSTS);
   if (allowedHosts) opts.allowedHosts = allowedHosts;
   const maxOrders = num('--max-orders-per-site', values['max-orders-per-site'] ?? env.MAX_ORDERS_PER_SITE);
@@ -120,13 +124,9 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   if (dataDir) opts.dataDir = dataDir;
   const retention = num('--retention-days', values['retention-days'] ?? env.RETENTION_DAYS);
   if (retention !== undefined) opts.retentionDays = retention;
-  const webhooks = webhookCliOptions(values, env, (o, m) => {
-    throw new ConfigError(`${o}: ${m}`);
-  });
+  const webhooks = webhookCliOptions(values, env, fail);
   if (webhooks) opts.webhooks = webhooks;
-  Object.assign(opts, afterPaymentCliOptions(values, env, (o, m) => {
-    throw new ConfigError(`${o}: ${m}`);
-  }));
+  Object.assign(opts, afterPaymentCliOptions(values, env, fail));
   return opts;
 }
 

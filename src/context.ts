@@ -65,7 +65,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const security = createSecurityState(realTime);
     const webhooks = new WebhookDispatcher(engine, config.webhooks, { ownPorts: security.ownOutgoingPorts, ownHosts: ownHostNames(config) });
     control.setWebhookAckSource(webhooks.ackSource());
-    control.onReset((site) => void webhooks.reset(site));
+    engine.onReset('notifications', (site) => webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
     return { config, store: st, engine, control, webhooks, security, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };

@@ -14,11 +14,15 @@ export type { OrderRecord } from './domain/order.js';
 export { authHeader, verifyAuth } from './webhooks/signer.js';
 export type { WebhookOptions } from './webhooks/config.js';
 export type { FaultRule, FaultScope } from './webhooks/faults.js';
-export type { NotificationRecord, AttemptRecord } from './webhooks/delivery-log.js';
-export { SandboxControl, ControlClientError } from './control/client.js';
+export type { NotificationRecord, AttemptRecord, NotificationState, AttemptKind } from './webhooks/delivery-log.js';
+export { SandboxControl, ControlClientError, RequestVerificationError } from './control/client.js';
+// Every type a suite handles through the control client (the wire shapes come from one declaration, src/control/wire.ts).
 export type {
   ControlClientOptions, ScenarioRuleOptions, FailureRuleOptions, ClockInfo, OrderSummary, OrderDetail, TimelineEntry, WaitOptions,
+  Duration, RuleUses, RuleMatch, RuleView, ScenarioRuleView, FailureRuleView, FailureKind, ResetSummary, JournalEntry, RequestFilter,
+  Scenario, WaitStatus, WaitAnswer,
 } from './control/client.js';
+export type { OrderStatus, FinancialStatus } from './domain/statuses.js';
 
 export interface RunningSandbox {
   /** Origin, e.g. http://127.0.0.1:41234 */

@@ -249,3 +249,39 @@ t.test('onChange reports time and speed changes', async (t) => {
     { virtual: T0 + HOUR, scale: 10, frozen: true },
   ]);
 });
+
+t.test('frozen: a job due at or before the frozen instant runs at once, a later one waits for an advance', async (t) => {
+  const real = new FakeRealTime();
+  const clock = new SandboxClock('c', real, { virtual: T0, frozen: true });
+  const seen: Array<[string, number]> = [];
+  clock.schedule('later', T0 + 1, () => void seen.push(['later', clock.now()]));
+  t.equal(real.armed, 0, 'nothing due: no real timer on a frozen clock');
+  clock.schedule('now', T0, () => void seen.push(['now', clock.now()]));
+  clock.schedule('past', T0 - HOUR, () => void seen.push(['past', clock.now()]));
+  real.tick(0);
+  t.same(seen, [['past', T0], ['now', T0]], 'due jobs ran without an advance, time did not move');
+  t.same(clock.pending().map((j) => j.id), ['later']);
+  real.tick(DAY);
+  t.equal(seen.length, 2, 'real time does not bring the later job');
+  await clock.advance(1);
+  t.same(seen.at(-1), ['later', T0 + 1]);
+});
+
+t.test('an advance first lets a job the real timer started finish, so its follow-up runs in the advance', async (t) => {
+  const real = new FakeRealTime();
+  const clock = new SandboxClock('c', real, { virtual: T0, frozen: true });
+  const seen: number[] = [];
+  let finish: () => void = () => {};
+  clock.schedule('attempt', T0, () => new Promise<void>((resolve) => {
+    finish = () => {
+      clock.schedule('retry', clock.now() + 15 * 60_000, () => void seen.push(clock.now()));
+      resolve();
+    };
+  }));
+  real.tick(0); // the attempt starts (an HTTP request in flight)
+  const advanced = clock.advance(HOUR);
+  await new Promise((resolve) => setImmediate(resolve)); // every microtask ran: the advance is waiting, not done
+  finish();
+  t.equal(await advanced, 1, 'the retry fired within the advance');
+  t.same(seen, [T0 + 15 * 60_000]);
+});

@@ -69,7 +69,7 @@ t.test("a site's own clock travels in time without moving other sites", async (t
   const removed = await control.dropOwnClock();
   t.match(removed, { removed: true, clock: 'sandbox', now: START });
   const noKey = await refusal(t, () => control.forSite(null).ownClock());
-  t.match(noKey, { status: 400, code: 'unknown_site', message: /api_key/ });
+  t.match(noKey, { status: 400, code: 'site_required', message: /api_key/ });
 
   // A clock that starts elsewhere.
   const later = await other.ownClock({ start: '2027-01-01T00:00:00Z', frozen: true });

@@ -4,6 +4,7 @@
  */
 import t from 'tap';
 import { API_KEY, OTHER_KEY, orderBody, refusal, sandbox } from './helpers/control.js';
+import { api, build } from './helpers/build.js';
 
 t.test('1024 for the order a test chooses, once', async (t) => {
   const { control, api } = await sandbox(t);
@@ -53,14 +54,41 @@ t.test('HTTP 503 with a JSON, HTML or empty body', async (t) => {
 });
 
 t.test('latency delays the answer, which is otherwise normal', async (t) => {
-  const { control, api } = await sandbox(t);
-  const rule = await control.failure('latency', { latency: '30ms', once: true });
-  const r = await api('POST', '/orders', orderBody({ order_id: 'slow-1' }));
-  t.equal(r.status, 200);
-  t.equal(r.json.data.order_id, 'slow-1');
-  const [entry] = await control.journal({ order_id: 'slow-1' });
-  t.match(entry, { status: 200, failure: rule.id, outcome: 'answered' });
-  t.type(entry?.duration_ms, 'number', 'the journal records the real time the call took');
+  // Real time is injected: the answer must wait for the latency timer, and the journal's
+  // duration is exactly the real time that passed. No wall-clock threshold.
+  let now = 1_000_000;
+  const timers: Array<{ ms: number; fn: () => void }> = [];
+  let scheduled: () => void = () => {};
+  const realTime = {
+    now: () => now,
+    setTimeout: (fn: () => void, ms: number) => {
+      timers.push({ ms, fn });
+      scheduled();
+      return timers.length;
+    },
+    clearTimeout: () => {},
+  };
+  const app = await build(t, { manualClock: true, realTime });
+  const created = await app.inject({ method: 'POST', url: '/_sandbox/failures', payload: { kind: 'latency', latency: '30s', once: true } });
+  const rule = created.json().rule;
+  const latencyTimer = new Promise<void>((resolve) => (scheduled = () => timers.some((x) => x.ms === 30_000) && resolve()));
+  let answered = false;
+  const pending = api(app, 'POST', '/orders', orderBody({ order_id: 'slow-1' })).then((r) => {
+    answered = true;
+    return r;
+  });
+  await latencyTimer;
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(answered, false, 'no answer while the latency runs');
+  now += 30_000;
+  timers.find((x) => x.ms === 30_000)!.fn();
+  const r = await pending;
+  t.equal(r.statusCode, 200);
+  t.equal(r.json().data.order_id, 'slow-1');
+  const [entry] = (await app.inject({ method: 'GET', url: '/_sandbox/journal?order_id=slow-1' })).json().entries;
+  t.match(entry, { status: 200, failure: rule.id, outcome: 'answered', duration_ms: 30_000 }, 'the journal records the real time the call took');
+  const plain = await api(app, 'POST', '/orders', orderBody({ order_id: 'fast-1' }));
+  t.equal(plain.statusCode, 200, 'a once rule is used up: the next call answers at once');
 });
 
 t.test('a dropped connection, before or after the order is made', async (t) => {

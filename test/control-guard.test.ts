@@ -49,7 +49,7 @@ t.test('a control token, in x-sandbox-token or ?token=, never in Authorization',
   t.match(await s.control.clock(), { clock: 'sandbox' }, 'sandbox.control carries the token');
   const stranger = new SandboxControl({ url: s.url });
   t.match(await refusal(t, () => stranger.clock()), { status: 401, code: 'unauthorized' });
-  t.match(await refusal(t, () => s.control.forSite('not-a-configured-key').orders()), { status: 400, code: 'unknown_site' });
+  t.match(await refusal(t, () => s.control.forSite('not-a-configured-key').orders()), { status: 404, code: 'unknown_site' });
 
   await t.rejects(buildApp({ controlToken: 'short' }), ConfigError);
   await t.rejects(buildApp({ controlToken: 'has space in it' }), { name: 'ConfigError', message: /controlToken: must be 8 to 256 visible ASCII/ });

@@ -10,7 +10,8 @@ t.test('after-payment flags and environment variables reach the options (flags w
   t.match(parseCli([], { SECOND_CHANCE: 'off', SMTP: 'mail:25' }), { secondChance: { enabled: false }, smtp: 'mail:25' });
   t.notOk('refunds' in parseCli([], {}), 'nothing set, nothing passed');
   t.equal(resolveConfig({}).afterPayment.refundSettle, 'midnight', 'refunds settle at midnight by default');
-  t.throws(() => parseCli(['--recurring-charge-delay', '5s'], {}), /--recurring-charge-delay: "5s" is not a whole number of milliseconds/);
+  t.same(parseCli(['--recurring-charge-delay', '5s'], {}).recurring, { chargeDelayMs: 5000 }, 'the one duration grammar');
+  t.throws(() => parseCli(['--recurring-charge-delay', '5 s'], {}), /--recurring-charge-delay: "5 s" is not a duration/);
   t.throws(() => resolveConfig(parseCli(['--refund-settle', 'later'], {})), /refunds.settle: must be one of midnight, manual, immediate/);
   t.throws(() => resolveConfig({ secondChance: { from: 'nobody' } }), /secondChance.from: must be an email address/);
 });

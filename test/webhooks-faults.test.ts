@@ -173,28 +173,29 @@ t.test('probability is drawn from the seeded generator: the same seed repeats th
 
 t.test('fault rules are validated: a 400 that names the field', async (t) => {
   const app = await build(t, { manualClock: true });
-  const bad: Array<[unknown, RegExp]> = [
-    [{ faults: [{ fault: 'explode' }] }, /faults\[0\]\.fault must be one of drop, duplicate, reorder, delay, wrong_key, malformed/],
-    [{ faults: [{ fault: 'delay' }] }, /needs ms/],
-    [{ faults: [{ fault: 'drop', probability: 2 }] }, /probability must be a number from 0 to 1/],
-    [{ faults: [{ fault: 'drop', times: 0 }] }, /times must be a whole number/],
-    [{ faults: [{ fault: 'drop', statuses: 'completed' }] }, /statuses must be a list/],
-    [{ faults: [{ fault: 'drop', when: 1 }] }, /when is not a fault option/],
-    [{ faults: 'drop' }, /faults must be a list/],
-    [{ faults: [], orderId: 'x' }, /orderId is not a field here/],
-    [{ faults: [], scope: 'planet' }, /scope must be sandbox, site or order/],
-    [{ faults: [], scope: 'order' }, /scope order needs order_id/],
-    [[1], /send a JSON object/],
+  // The same codes as every control route: a bad rule is invalid_rule, a bad field bad_request.
+  const bad: Array<[unknown, string, RegExp]> = [
+    [{ faults: [{ fault: 'explode' }] }, 'invalid_rule', /faults\[0\]\.fault must be one of drop, duplicate, reorder, delay, wrong_key, malformed/],
+    [{ faults: [{ fault: 'delay' }] }, 'invalid_rule', /needs ms/],
+    [{ faults: [{ fault: 'drop', probability: 2 }] }, 'invalid_rule', /probability must be a number from 0 to 1/],
+    [{ faults: [{ fault: 'drop', times: 0 }] }, 'invalid_rule', /times must be a whole number/],
+    [{ faults: [{ fault: 'drop', statuses: 'completed' }] }, 'invalid_rule', /statuses must be a list/],
+    [{ faults: [{ fault: 'drop', when: 1 }] }, 'invalid_rule', /when is not a fault option/],
+    [{ faults: 'drop' }, 'invalid_rule', /faults must be a list/],
+    [{ faults: [], orderId: 'x' }, 'bad_request', /orderId: unknown field/],
+    [{ faults: [], scope: 'planet' }, 'bad_request', /scope: must be sandbox, site or order/],
+    [{ faults: [], scope: 'order' }, 'bad_request', /scope order needs order_id/],
+    [[1], 'invalid_body', /must be a JSON object/],
   ];
-  for (const [body, msg] of bad) {
+  for (const [body, code, msg] of bad) {
     const res = await setFaults(app, body);
     t.equal(res.statusCode, 400, JSON.stringify(body));
-    t.equal(res.json().error.code, 'bad_request');
+    t.equal(res.json().error.code, code);
     t.match(res.json().error.message, msg);
   }
   const noKey = await setFaults(app, { faults: [] }, null);
-  t.equal(noKey.statusCode, 401);
-  t.match(noKey.json().error.message, /API key/);
+  t.equal(noKey.statusCode, 400);
+  t.match(noKey.json().error, { code: 'site_required', message: /API key/ });
   const sandbox = await setFaults(app, { scope: 'sandbox', faults: [{ fault: 'drop', times: 2 }] }, null);
   t.same(sandbox.json(), { scope: 'sandbox', faults: [{ fault: 'drop', times: 2 }] });
 });

@@ -92,7 +92,7 @@ t.test('waitFor resolves for an acknowledged order and rejects when aborted', as
   const off = hooks.ackSource().onDelivery((site, id) => {
     if (site === API_KEY && id === order_id) pinged++;
   });
-  t.equal(hooks.ackSource().isAcknowledged(API_KEY, order_id), true);
+  t.equal(hooks.ackSource().notifications(API_KEY, order_id).some((n) => n.state === 'delivered'), true);
   await api(app, 'PATCH', `/orders/${order_id}`, { status: 'shipped' });
   await app.sandbox.engine.clock.advance(0);
   off();

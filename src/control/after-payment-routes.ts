@@ -14,13 +14,12 @@
  *   GET    /_sandbox/second-chance/pending
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readApiKey } from '../api/auth.js';
 import type { SandboxContext } from '../context.js';
-import { ApiError } from '../domain/errors.js';
 import { mspTime } from '../domain/render.js';
 import type { RefundView } from '../refunds/refund-service.js';
 import { renderToken } from '../recurring/tokens.js';
-import { ControlError } from './control-error.js';
+import { ControlError, toControlError } from './control-error.js';
+import { siteOf } from './views.js';
 
 type Handler = (req: FastifyRequest) => unknown;
 
@@ -30,12 +29,9 @@ function wrap(handler: Handler): (req: FastifyRequest, reply: FastifyReply) => P
     try {
       return await handler(req);
     } catch (err) {
-      if (err instanceof ControlError) return reply.code(err.status).send(err.toBody());
-      if (err instanceof ApiError) {
-        const status = err.code === 1000 || err.code === 1006 ? 404 : 409;
-        return reply.code(status).send({ error: { code: status === 404 ? 'not_found' : 'conflict', message: err.message, error_code: err.code } });
-      }
-      throw err;
+      const ce = toControlError(err);
+      if (ce.status >= 500) throw err;
+      return reply.code(ce.status).send(ce.toBody());
     }
   };
 }
@@ -87,7 +83,7 @@ export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxConte
   /** The refund a control call names: on the caller's site, or on any site without a key. */
   const refundOf = (req: FastifyRequest): { site: string; view: RefundView } => {
     const id = refundIdOf(req);
-    const key = readApiKey(req);
+    const key = siteOf(req, ctx);
     const view = key !== null ? ctx.refunds.find(key, id) : ctx.refunds.list(null).find((v) => v.refund.refund_id === id);
     if (!view) throw new ControlError(404, 'not_found', `no refund ${id}${key !== null ? ' on the site of this API key' : ''}; list them with GET /_sandbox/refunds`);
     return { site: view.site, view };
@@ -98,7 +94,7 @@ export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxConte
     if (status !== undefined && !['reserved', 'completed', 'void'].includes(status)) {
       throw new ControlError(400, 'unknown_status', `status: must be reserved, completed or void; got "${status.slice(0, 30)}"`);
     }
-    const refunds = ctx.refunds.list(readApiKey(req)).filter((v) => status === undefined || v.refund.status === status);
+    const refunds = ctx.refunds.list(siteOf(req, ctx)).filter((v) => status === undefined || v.refund.status === status);
     return { refunds: refunds.map((v) => renderRefundView(ctx, v)) };
   }));
 
@@ -118,7 +114,7 @@ export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxConte
 
   app.get('/recurring/tokens', wrap((req) => {
     const { reference } = query(req);
-    const tokens = ctx.recurring.all(readApiKey(req)).filter((t) => reference === undefined || t.reference === reference);
+    const tokens = ctx.recurring.all(siteOf(req, ctx)).filter((t) => reference === undefined || t.reference === reference);
     return { tokens: tokens.map((t) => ({ reference: t.reference, created: new Date(t.created).toISOString(), transaction_id: t.transaction_id, ...renderToken(t) })) };
   }));
 
@@ -130,13 +126,13 @@ export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxConte
     const filter: { order_id?: string; status?: string } = {};
     if (order_id !== undefined) filter.order_id = order_id;
     if (status !== undefined) filter.status = status;
-    return { emails: ctx.secondChance.list(readApiKey(req), filter) };
+    return { emails: ctx.secondChance.list(siteOf(req, ctx), filter) };
   }));
 
-  app.delete('/second-chance/outbox', wrap((req) => ({ removed: ctx.secondChance.clear(readApiKey(req)) })));
+  app.delete('/second-chance/outbox', wrap((req) => ({ removed: ctx.secondChance.clear(siteOf(req, ctx)) })));
 
   app.get('/second-chance/pending', wrap((req) => ({
-    pending: ctx.secondChance.pending(readApiKey(req)).map((j) => ({
+    pending: ctx.secondChance.pending(siteOf(req, ctx)).map((j) => ({
       transaction_id: j.data.transaction_id,
       reminder: j.data.reminder,
       due: new Date(j.due).toISOString(),

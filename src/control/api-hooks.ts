@@ -10,7 +10,7 @@ import type { SandboxContext } from '../context.js';
 import { ApiError, errorNameByCode } from '../domain/errors.js';
 import type { FailureRule } from './failure-rules.js';
 import type { JournalEntry } from './journal.js';
-import { maskUrl } from './journal.js';
+import { journalBody, maskUrl, secretsOf } from './journal.js';
 import type { MatchSubject } from './match.js';
 import { subjectOf } from './match.js';
 
@@ -21,6 +21,8 @@ interface CallState {
   failure: FailureRule | null;
   errorCode: number | null;
   logged: boolean;
+  /** The answer's body as sent (set in onSend); undefined until then. */
+  response: unknown;
 }
 
 function apiPath(url: string): string | null {
@@ -58,10 +60,14 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
     if (state.logged) return;
     state.logged = true;
     const site = readApiKey(req);
+    const url = maskUrl(req.url).slice(0, 2000);
+    const request = journalBody(req.body);
+    const response = status === null ? { body: null, truncated: false } : journalBody(state.response, secretsOf(req.url, req.body));
     control.journal.add({
       at: new Date(engine.now(site ?? '')).toISOString(),
-      method: req.method,
-      url: maskUrl(req.url).slice(0, 2000),
+      method: effectiveMethod(req),
+      url,
+      path: apiPath(url) ?? '/',
       status,
       outcome,
       duration_ms: Math.max(0, real.now() - state.start),
@@ -69,6 +75,10 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
       order_id: orderIdOf(req),
       error_code: state.errorCode,
       failure: state.failure?.id ?? null,
+      request_body: request.body,
+      request_truncated: request.truncated,
+      response_body: response.body,
+      response_truncated: response.truncated,
     });
   };
 
@@ -83,7 +93,7 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
   // Callback-style hooks: they run on every API call, and a callback hook that has nothing to
   // do costs less than an async one (no promise per hook per request).
   app.addHook('onRequest', (req, _reply, done) => {
-    if (apiPath(req.url) !== null) calls.set(req, { start: real.now(), failure: null, errorCode: null, logged: false });
+    if (apiPath(req.url) !== null) calls.set(req, { start: real.now(), failure: null, errorCode: null, logged: false, response: undefined });
     done();
   });
 
@@ -148,6 +158,7 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
   app.addHook('onSend', (req, reply, payload, done) => {
     const state = calls.get(req);
     if (!state) return done(null, payload);
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) state.response = payload;
     if (reply.statusCode >= 400 && state.errorCode === null && typeof payload === 'string' && payload.length < 65_536) {
       try {
         const code = (JSON.parse(payload) as { error_code?: unknown }).error_code;

@@ -10,10 +10,19 @@
  * Every method throws a ControlClientError (with the HTTP status and the error code) when
  * the sandbox refuses the call.
  */
-import type { Scenario } from '../domain/scenarios.js';
+import type { FaultRule, FaultScope } from '../webhooks/faults.js';
+import type { NotificationRecord, NotificationState } from '../webhooks/delivery-log.js';
 import type { FailureKind } from './failure-rules.js';
-import type { JournalEntry } from './journal.js';
-import type { ResetSummary } from './service.js';
+import type {
+  ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
+} from './wire.js';
+
+/** The wire shapes, declared once in wire.ts and shared with the server's views. */
+export type {
+  ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
+};
 
 export interface ControlClientOptions {
   /** Origin of the sandbox, e.g. http://127.0.0.1:8080 (a trailing path is ignored). */
@@ -27,16 +36,6 @@ export interface ControlClientOptions {
 }
 
 export type Duration = string | number;
-
-export interface RuleMatch {
-  order_id?: string;
-  amount?: { min?: number; max?: number } | number;
-  email?: string;
-  country?: string | string[];
-  var1?: string;
-  var2?: string;
-  var3?: string;
-}
 
 export interface RuleUses {
   once?: boolean;
@@ -62,68 +61,6 @@ export interface FailureRuleOptions extends RuleUses {
   probability?: number;
 }
 
-export interface ClockInfo {
-  clock: 'sandbox' | 'site';
-  site: string | null;
-  now: string;
-  now_ms: number;
-  frozen: boolean;
-  scale: number;
-  pending_jobs: number;
-  next_job_at: string | null;
-  /** advance only */
-  from?: string;
-  fired?: number;
-}
-
-export interface OrderSummary {
-  site: string;
-  order_id: string | number;
-  transaction_id: number;
-  status: string;
-  financial_status: string;
-  amount: number;
-  currency: string;
-  description: string;
-  customer_email: string | null;
-  country: string | null;
-  scenario: Scenario | null;
-  scenario_plays_at: string | null;
-  created: string;
-  modified: string;
-  expires_at: string | null;
-  clears_at: string | null;
-}
-
-export interface TimelineEntry {
-  at: string;
-  cause: 'api' | 'bank' | 'control' | 'clock';
-  action: string;
-  from: { status: string; financial_status: string };
-  to: { status: string; financial_status: string };
-  note?: string;
-}
-
-export interface OrderDetail extends OrderSummary {
-  timeline: TimelineEntry[];
-  pending: Array<{ kind: string; due: string }>;
-  /** The order as GET /v1/json/orders/{id} renders it. */
-  order: Record<string, unknown>;
-}
-
-export interface RuleView {
-  id: string;
-  site: string | null;
-  match: RuleMatch;
-  remaining: number | null;
-  applied: number;
-  source: 'control' | 'preset';
-  [k: string]: unknown;
-}
-
-/** What a reset removed: the control plane's own type (type-only import, no runtime coupling). */
-export type { ResetSummary };
-
 export interface WaitOptions {
   /** Real-time limit (default 30s, at most 2m). */
   timeout?: Duration;
@@ -140,6 +77,30 @@ export class ControlClientError extends Error {
   ) {
     super(message);
     this.name = 'ControlClientError';
+  }
+}
+
+/** Does `actual` contain every field of `expected` with an equal value (objects compared field by field)? */
+export function containsDeep(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
+  if (actual === null || typeof actual !== 'object') return false;
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((x, i) => containsDeep(actual[i], x));
+  }
+  return Object.entries(expected).every(([k, v]) => containsDeep((actual as Record<string, unknown>)[k], v));
+}
+
+/** A request verification that did not hold: how many calls were expected, and which were made. */
+export class RequestVerificationError extends Error {
+  constructor(
+    readonly filter: RequestFilter & { body?: Record<string, unknown> },
+    readonly expected: number,
+    readonly matched: JournalEntry[],
+    readonly made: JournalEntry[],
+  ) {
+    const calls = made.slice(-20).map((e) => `  ${e.method} ${e.path}${e.order_id ? ` (order ${e.order_id})` : ''} -> ${e.status ?? e.outcome}`).join('\n');
+    super(`expected ${expected} call${expected === 1 ? '' : 's'} matching ${JSON.stringify(filter)}, found ${matched.length}. Calls made (oldest first${made.length > 20 ? ', the last 20' : ''}):\n${calls || '  none'}`);
+    this.name = 'RequestVerificationError';
   }
 }
 
@@ -224,8 +185,8 @@ export class SandboxControl {
   // ---- scenarios and failures ---------------------------------------------------------
 
   /** Add a scenario rule: every new order it matches gets this outcome. */
-  async scenario(scenario: Scenario, opts: ScenarioRuleOptions = {}): Promise<RuleView & { scenario: Scenario }> {
-    const r = await this.request<{ rule: RuleView & { scenario: Scenario } }>('POST', '/scenarios', { scenario, ...opts });
+  async scenario(scenario: Scenario, opts: ScenarioRuleOptions = {}): Promise<ScenarioRuleView> {
+    const r = await this.request<{ rule: ScenarioRuleView }>('POST', '/scenarios', { scenario, ...opts });
     return r.rule;
   }
 
@@ -234,8 +195,8 @@ export class SandboxControl {
     return this.request('POST', `/orders/${encodeURIComponent(String(orderId))}/scenario`, { scenario, ...opts });
   }
 
-  async scenarios(): Promise<RuleView[]> {
-    return (await this.request<{ rules: RuleView[] }>('GET', '/scenarios')).rules;
+  async scenarios(): Promise<ScenarioRuleView[]> {
+    return (await this.request<{ rules: ScenarioRuleView[] }>('GET', '/scenarios')).rules;
   }
 
   removeScenario(id: string): Promise<{ removed: string }> {
@@ -243,13 +204,13 @@ export class SandboxControl {
   }
 
   /** Add a failure rule for the MultiSafepay API (default: create-order answers 1024). */
-  async failure(kind: FailureKind = 'error', opts: FailureRuleOptions = {}): Promise<RuleView & { kind: FailureKind }> {
-    const r = await this.request<{ rule: RuleView & { kind: FailureKind } }>('POST', '/failures', { kind, ...opts });
+  async failure(kind: FailureKind = 'error', opts: FailureRuleOptions = {}): Promise<FailureRuleView> {
+    const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { kind, ...opts });
     return r.rule;
   }
 
-  async failures(): Promise<RuleView[]> {
-    return (await this.request<{ rules: RuleView[] }>('GET', '/failures')).rules;
+  async failures(): Promise<FailureRuleView[]> {
+    return (await this.request<{ rules: FailureRuleView[] }>('GET', '/failures')).rules;
   }
 
   removeFailure(id: string): Promise<{ removed: string }> {
@@ -258,7 +219,7 @@ export class SandboxControl {
 
   // ---- inspection ---------------------------------------------------------------------
 
-  async orders(filter: { status?: string; financial_status?: string; q?: string; limit?: number } = {}): Promise<OrderSummary[]> {
+  async orders(filter: { status?: WaitStatus; financial_status?: WaitStatus; q?: string; limit?: number } = {}): Promise<OrderSummary[]> {
     const query = { ...filter, limit: filter.limit === undefined ? undefined : String(filter.limit) };
     return (await this.request<{ orders: OrderSummary[] }>('GET', '/orders', undefined, query)).orders;
   }
@@ -276,7 +237,7 @@ export class SandboxControl {
    * `webhookAcked`, once a notification for it was acknowledged. Rejects with a
    * ControlClientError (status 408, code wait_timeout) when the timeout runs out.
    */
-  waitFor(orderId: string | number, status: string | null, opts: WaitOptions = {}): Promise<OrderSummary & { reached: true; waited_ms: number }> {
+  waitFor(orderId: string | number, status: WaitStatus | null, opts: WaitOptions = {}): Promise<WaitAnswer> {
     return this.request('GET', `/orders/${encodeURIComponent(String(orderId))}/wait`, undefined, {
       status: status ?? undefined,
       webhook: opts.webhookAcked ? 'acked' : undefined,
@@ -284,9 +245,41 @@ export class SandboxControl {
     });
   }
 
-  async journal(filter: { method?: string; path?: string; order_id?: string; limit?: number } = {}): Promise<JournalEntry[]> {
-    const query = { ...filter, limit: filter.limit === undefined ? undefined : String(filter.limit) };
+  /** The request journal, newest first (the same entries as `requests`, in the journal's order). */
+  async journal(filter: RequestFilter = {}): Promise<JournalEntry[]> {
+    const query = {
+      method: filter.method,
+      path: filter.path,
+      order_id: filter.order_id,
+      has: filter.has,
+      status: filter.status === undefined ? undefined : String(filter.status),
+      limit: filter.limit === undefined ? undefined : String(filter.limit),
+    };
     return (await this.request<{ entries: JournalEntry[] }>('GET', '/journal', undefined, query)).entries;
+  }
+
+  /**
+   * What the shop sent to the MultiSafepay API, oldest first: each call with its request
+   * and response bodies (keys and tokens masked). `body` keeps the calls whose request
+   * body contains these fields with these values (a deep partial match).
+   */
+  async requests(filter: RequestFilter & { body?: Record<string, unknown> } = {}): Promise<JournalEntry[]> {
+    const { body, ...server } = filter;
+    const entries = (await this.journal(server)).reverse();
+    return body === undefined ? entries : entries.filter((e) => containsDeep(e.request_body, body));
+  }
+
+  /**
+   * Verify the shop made exactly `times` calls that match (as WireMock's verify): resolves
+   * with them, or rejects with a RequestVerificationError that lists what was made.
+   *
+   *   await control.verifyRequests({ method: 'PATCH', order_id: 'order-1', body: { status: 'cancelled' } }, 1);
+   *   await control.verifyRequests({ method: 'POST', path: '/orders', has: 'shopping_cart' });
+   */
+  async verifyRequests(filter: RequestFilter & { body?: Record<string, unknown> }, times = 1): Promise<JournalEntry[]> {
+    const found = await this.requests(filter);
+    if (found.length !== times) throw new RequestVerificationError(filter, times, found, await this.requests({}));
+    return found;
   }
 
   /** Reset this client's site (or, without an API key, the whole sandbox). */
@@ -297,16 +290,45 @@ export class SandboxControl {
   // ---- webhooks (routes of the webhook dispatcher) --------------------------------------
 
   /** The notification delivery log of the client's site, or of one order (oldest first). Needs an API key. */
-  async webhooks(orderId?: string | number): Promise<Array<Record<string, unknown>>> {
-    const r = await this.request<{ deliveries: Array<Record<string, unknown>> }>('GET', '/webhooks/deliveries', undefined, {
+  async webhooks(orderId?: string | number, filter: { state?: NotificationState; limit?: number } = {}): Promise<NotificationRecord[]> {
+    const r = await this.request<{ deliveries: NotificationRecord[] }>('GET', '/webhooks/deliveries', undefined, {
       order_id: orderId === undefined ? undefined : String(orderId),
+      state: filter.state,
+      limit: filter.limit === undefined ? undefined : String(filter.limit),
     });
     return r.deliveries;
   }
 
+  /** One logged notification with its attempts. */
+  webhook(deliveryId: string): Promise<NotificationRecord> {
+    return this.request('GET', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}`);
+  }
+
   /** Send a logged notification again now (its id from `webhooks()`). */
-  resend(deliveryId: string): Promise<Record<string, unknown>> {
+  resend(deliveryId: string): Promise<NotificationRecord> {
     return this.request('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/resend`);
+  }
+
+  /**
+   * Set the notification fault rules of a scope: one order (`order_id`), the client's site
+   * (the default), or the whole sandbox (`scope: 'sandbox'`). An empty list clears them.
+   */
+  webhookFaults(faults: FaultRule[], opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; order_id?: string; faults: FaultRule[] }> {
+    const body = { faults, ...(opts.order_id !== undefined ? { order_id: String(opts.order_id) } : {}), ...(opts.scope ? { scope: opts.scope } : {}) };
+    return this.request('PUT', '/webhooks/faults', body);
+  }
+
+  /** The notification fault rules that concern the client's site. */
+  webhookFaultRules(): Promise<{ sandbox: FaultRule[]; site: FaultRule[]; orders: Record<string, FaultRule[]> }> {
+    return this.request('GET', '/webhooks/faults');
+  }
+
+  /** Clear the notification fault rules of a scope (as `webhookFaults` names it). */
+  clearWebhookFaults(opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; cleared: number }> {
+    return this.request('DELETE', '/webhooks/faults', undefined, {
+      order_id: opts.order_id === undefined ? undefined : String(opts.order_id),
+      scope: opts.scope,
+    });
   }
 
   // ---- after payment (routes of src/control/after-payment-routes.ts) ----------------------

@@ -2,37 +2,27 @@
  * Durations and instants as a control call writes them: `90s`, `15m`, `24h`, `1d2h`,
  * `500ms`, a number of milliseconds, or an ISO 8601 instant / epoch milliseconds.
  */
+import { DURATION_EXAMPLES, readDuration } from '../duration-grammar.js';
 import { badField } from './control-error.js';
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 /** Ten years: anything longer is a mistake, not a test. */
 export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
 
-/** Parse a duration or throw a 400 that names `field` and shows the accepted forms. */
+/** Parse a duration (the grammar of src/duration-grammar.ts) or throw a 400 that names `field`. */
 export function parseDuration(value: unknown, field: string): number {
-  const fix = 'write a duration such as "90s", "15m", "24h", "1d2h", "500ms" or a number of milliseconds';
+  const fix = `write a duration such as ${DURATION_EXAMPLES}`;
   let ms: number;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || !Number.isInteger(value) || value < 0) throw badField(field, `${String(value)} is not a whole number of milliseconds of zero or more; ${fix}`, 'invalid_duration');
     ms = value;
   } else if (typeof value === 'string') {
-    const text = value.trim().toLowerCase();
-    if (/^\d+$/.test(text)) {
-      ms = Number(text);
-    } else {
-      if (text === '' || !/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/.test(text)) {
-        throw badField(field, `"${value.slice(0, 40)}" is not a duration; ${fix}`, 'invalid_duration');
-      }
-      ms = 0;
-      for (const part of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) {
-        ms += Number(part[1]) * (UNIT_MS[part[2] ?? ''] ?? 0);
-      }
-      ms = Math.round(ms);
-    }
+    const read = readDuration(value);
+    if (read === null) throw badField(field, `"${value.slice(0, 40)}" is not a duration; ${fix}`, 'invalid_duration');
+    ms = read;
   } else {
     throw badField(field, `must be a string or a number; ${fix}`, 'invalid_duration');
   }
-  if (ms > MAX_DURATION_MS) throw badField(field, `${String(value)} is longer than ten years; ${fix}`, 'invalid_duration');
+  if (ms > MAX_DURATION_MS) throw badField(field, `${String(value).slice(0, 40)} is longer than ten years; ${fix}`, 'invalid_duration');
   return ms;
 }
 

@@ -26,16 +26,16 @@ const SCOPE = q('scope', 'sandbox, site or order (default: order when order_id i
 
 export const EXTENSION_DOCS: Record<string, RouteDoc> = {
   'GET /_sandbox/webhooks/deliveries': {
-    summary: "The site's notification delivery log, oldest first, with every attempt (request, answer, acknowledged)",
+    summary: "The site's notification delivery log (every site's without api_key), oldest first, with every attempt (request, answer, acknowledged)",
     tags: ['webhooks'],
-    parameters: [SITE_REQUIRED, q('order_id', 'notifications of this order only'), q('state', 'pending, held, delivered, failed or dropped'), q('limit', 'the last n', { type: 'integer' })],
+    parameters: [SITE, q('order_id', 'notifications of this order only'), q('state', 'pending, held, delivered, failed or dropped'), q('limit', 'the last n', { type: 'integer' })],
   },
-  'GET /_sandbox/webhooks/deliveries/{id}': { summary: 'One notification with its attempts', tags: ['webhooks'], parameters: [SITE_REQUIRED, path('id', 'notification id from the delivery log')] },
+  'GET /_sandbox/webhooks/deliveries/{id}': { summary: 'One notification with its attempts', tags: ['webhooks'], parameters: [SITE, path('id', 'notification id from the delivery log')] },
   'POST /_sandbox/webhooks/deliveries/{id}/resend': {
     summary: 'Send a notification again now (the dashboard\'s "resend")',
     description: 'Same body and signature; does not use up its automatic retries; an acknowledged resend ends them.',
     tags: ['webhooks'],
-    parameters: [SITE_REQUIRED, path('id', 'notification id from the delivery log')],
+    parameters: [SITE, path('id', 'notification id from the delivery log')],
   },
   'GET /_sandbox/webhooks/faults': { summary: 'Notification fault rules that concern the site (sandbox, site and order scopes)', tags: ['webhooks'], parameters: [SITE_REQUIRED] },
   'PUT /_sandbox/webhooks/faults': {

@@ -180,15 +180,16 @@ const ROUTES: Record<string, RouteDoc> = {
   'GET /_sandbox/orders/{id}/timeline': { summary: "The order's timeline: every transition with its cause (api, bank, control, clock)", tags: ['inspection'], parameters: [SITE, ID] },
   'GET /_sandbox/orders/{id}/wait': {
     summary: 'Long-poll until the order reaches a status (and/or a notification for it is acknowledged)',
-    description: 'Answers as soon as the condition holds (at once if it already does). A status matches the order status or the transaction status. After `timeout` (real time; default 30s, at most 2m) it answers 408 with the current status.',
+    description: 'Answers as soon as the condition holds (at once if it already does). A status matches the order status or the transaction status. With webhook=acked, only a notification reporting that status (or a later change) counts. After `timeout` (real time; default 4s, inside the 5 s test timeout of Vitest and Jest; at most 2m) it answers 408 naming what is pending and what would move it.',
     tags: ['inspection'],
     parameters: [SITE, ID, q('status', 'status to wait for', { type: 'string', enum: WAIT_STATUSES }), q('webhook', '"acked": wait for an acknowledged notification', { type: 'string', enum: ['acked'] }), q('timeout', 'real-time timeout, e.g. 10s')],
     responses: { '200': { description: 'reached' }, '408': { description: 'timed out; the error names the status the order is in' }, '4XX': { $ref: '#/components/responses/ControlError' } },
   },
   'GET /_sandbox/journal': {
-    summary: 'Recent MultiSafepay API calls, newest first (bounded, default 500)',
+    summary: 'Recent MultiSafepay API calls with their request and response bodies, newest first (bounded, default 500): request verification',
+    description: 'Bodies are parsed JSON with API keys and tokens masked, capped at 16 KB (then text with request_truncated / response_truncated). `count` is the number of entries that matched.',
     tags: ['inspection'],
-    parameters: [SITE, q('method', 'HTTP method'), q('path', 'text in the path'), q('order_id', 'calls about this order'), q('limit', 'at most this many', { type: 'integer' })],
+    parameters: [SITE, q('method', 'HTTP method'), q('path', 'path under /v1/json, exact or with * (e.g. /orders/*)'), q('order_id', 'calls about this order'), q('has', 'a top-level field the request body has, e.g. shopping_cart'), q('status', 'HTTP status of the answer', { type: 'integer' }), q('limit', 'at most this many', { type: 'integer' })],
   },
   'DELETE /_sandbox/journal': { summary: 'Clear the request journal (of the site, or all)', tags: ['inspection'], parameters: [SITE] },
   'POST /_sandbox/reset': {

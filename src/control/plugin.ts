@@ -7,11 +7,9 @@
  * "Accept", Second Chance outbox) so that this plugin's guard and error handling cover
  * them all. Every route registered here must be described in openapi.ts (a test checks).
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ApiError } from '../domain/errors.js';
-import { StorageError } from '../engine/store.js';
-import { ControlError } from './control-error.js';
+import { ControlError, toControlError } from './control-error.js';
 import { checkControlAccess } from './guard.js';
 import { buildOpenApi } from './openapi.js';
 import { registerClockRoutes } from './routes-clock.js';
@@ -20,22 +18,7 @@ import { registerRuleRoutes } from './routes-rules.js';
 
 export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => void | Promise<void>;
 
-/** Anything thrown in a control route as a ControlError (engine refusals become 409 or their 4xx). */
-export function toControlError(err: unknown): ControlError {
-  if (err instanceof ControlError) return err;
-  if (err instanceof StorageError) return new ControlError(503, 'internal', err.message);
-  if (err instanceof ApiError) {
-    const status = err.http === 422 ? 409 : err.http >= 400 && err.http < 500 ? err.http : 500;
-    const code = status === 404 ? 'not_found' : status === 409 ? 'conflict' : status >= 500 ? 'internal' : 'bad_request';
-    return new ControlError(status, code, err.message, { error_code: err.code });
-  }
-  const e = err as Partial<FastifyError>;
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ControlError(e.statusCode, e.statusCode === 413 ? 'invalid_body' : 'invalid_body', e.message ?? 'the request could not be read');
-  }
-  if (err instanceof RangeError) return new ControlError(400, 'bad_request', err.message);
-  return new ControlError(500, 'internal', 'the sandbox failed to handle this control call; this is a bug in the sandbox, please report it');
-}
+export { toControlError };
 
 export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[]; prefix?: string }): Promise<void> {
   const { ctx } = opts;

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { renderOrder } from '../domain/render.js';
 import { ControlError, bodyObject, onlyFields } from './control-error.js';
+import type { JournalEntry } from './wire.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { DEFAULT_WAIT_MS, MAX_WAIT_MS, hasReached, parseWaitStatus, waitForOrder } from './wait.js';
+import { DEFAULT_WAIT_MS, MAX_WAIT_MS, explainTimeout, parseWaitStatus, waitForOrder } from './wait.js';
 import { findOrder, iso, orderSummary, queryLimit, queryText, siteOf, timelineView } from './views.js';
 
 export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -55,7 +56,8 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
     const timeoutMs = timeoutText === undefined ? DEFAULT_WAIT_MS : parseDuration(timeoutText, 'timeout');
     if (timeoutMs > MAX_WAIT_MS) throw new ControlError(400, 'invalid_duration', `timeout: at most ${formatDuration(MAX_WAIT_MS)}`);
 
-    const result = await waitForOrder(ctx, { site, id, status, webhookAcked: webhook === 'acked', timeoutMs }, (cancel) => {
+    const spec = { site, id, status, webhookAcked: webhook === 'acked', timeoutMs };
+    const result = await waitForOrder(ctx, spec, (cancel) => {
       // The response's close: the client went away (or the answer was sent).
       reply.raw.once('close', cancel);
     });
@@ -65,9 +67,7 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
       throw new ControlError(409, 'conflict', `the site was reset while waiting for order ${id.slice(0, 60)}`);
     }
     const o = result.order;
-    const what = [status ? `status ${status}` : null, webhook ? 'an acknowledged notification' : null].filter(Boolean).join(' and ');
-    const now = o ? (hasReached(o, status) ? `it is ${o.status} but no notification was acknowledged yet` : `it is ${o.status} (transaction ${o.financial_status})`) : 'it does not exist';
-    throw new ControlError(408, 'wait_timeout', `order ${id.slice(0, 60)} did not reach ${what} within ${formatDuration(timeoutMs)}: ${now}. With a manual clock, advance it (POST /_sandbox/clock/advance).`, {
+    throw new ControlError(408, 'wait_timeout', explainTimeout(ctx, spec, o), {
       status: o?.status ?? null,
       financial_status: o?.financial_status ?? null,
     });
@@ -78,16 +78,20 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
     const method = queryText(req, 'method');
     const path = queryText(req, 'path');
     const orderId = queryText(req, 'order_id');
-    return {
-      capacity: control.journal.capacity,
-      entries: control.journal.list({
-        site: siteOf(req, ctx),
-        ...(method ? { method } : {}),
-        ...(path ? { path } : {}),
-        ...(orderId ? { order_id: orderId } : {}),
-        ...(limit ? { limit } : {}),
-      }),
-    };
+    const has = queryText(req, 'has');
+    const statusText = queryText(req, 'status');
+    if (statusText !== undefined && !/^[1-5]\d\d$/.test(statusText)) throw new ControlError(400, 'bad_request', `status: must be an HTTP status such as 200 or 404; got "${statusText.slice(0, 20)}"`);
+    if (path !== undefined && !path.startsWith('/')) throw new ControlError(400, 'bad_request', `path: the path under /v1/json, starting with / (such as /orders or /orders/*); got "${path.slice(0, 60)}"`);
+    const entries: JournalEntry[] = control.journal.list({
+      site: siteOf(req, ctx),
+      ...(method ? { method } : {}),
+      ...(path ? { path } : {}),
+      ...(orderId ? { order_id: orderId } : {}),
+      ...(has ? { has } : {}),
+      ...(statusText ? { status: Number(statusText) } : {}),
+      ...(limit ? { limit } : {}),
+    });
+    return { capacity: control.journal.capacity, count: entries.length, entries };
   });
 
   app.delete('/journal', async (req) => ({ removed: control.journal.clear(siteOf(req, ctx)) }));

@@ -18,7 +18,7 @@ import { ApiError } from '../domain/errors.js';
 import type { JobRecord } from '../engine/jobs.js';
 import { simulatedPayer } from '../engine/payer.js';
 import type { Obj } from './control-error.js';
-import { ControlError, badField, isObj, onlyFields } from './control-error.js';
+import { ControlError, badField, fromApiError, isObj, onlyFields } from './control-error.js';
 import { formatDuration, parseDuration } from './duration.js';
 import type { RuleMatch } from './match.js';
 import { PatternCache, matches, parseMatch, parseUses, subjectOf } from './match.js';
@@ -175,7 +175,7 @@ export class ScenarioRules extends RuleBook<ScenarioRule> {
         this.play(site, tx, `${by} at once`);
         played = true;
       } catch (err) {
-        if (err instanceof ApiError) throw new ControlError(409, 'conflict', err.message);
+        if (err instanceof ApiError) throw fromApiError(err);
         throw err;
       }
     } else {

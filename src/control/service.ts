@@ -9,23 +9,27 @@ import { FailureRules } from './failure-rules.js';
 import { Journal } from './journal.js';
 import { loadPresets } from './presets.js';
 import { ScenarioRules } from './scenario-rules.js';
+import type { ResetSummary } from './wire.js';
+
+/** What a long-poll reads of one notification: what it reports, when, and how far its delivery got. */
+export interface NotificationSummary {
+  readonly status: string;
+  readonly financial_status: string;
+  /** Sandbox time of the change it reports. */
+  readonly created_at: number;
+  readonly state: 'pending' | 'held' | 'delivered' | 'failed' | 'dropped';
+  readonly next_attempt_at: number | null;
+}
 
 /** What a long-poll needs from the webhook dispatcher to wait for an acknowledged notification. */
 export interface WebhookAckSource {
-  /** Has a notification for this order been acknowledged by the merchant's receiver? */
-  isAcknowledged(site: string, orderId: string): boolean;
+  /** The order's notifications, oldest first: which status each reports and whether it was acknowledged. */
+  notifications(site: string, orderId: string): readonly NotificationSummary[];
   /** Call `listener` after any delivery attempt finishes; returns the unsubscribe function. */
   onDelivery(listener: (site: string, orderId: string) => void): () => void;
 }
 
-export interface ResetSummary {
-  site: string | null;
-  orders: number;
-  scenario_rules: number;
-  failure_rules: number;
-  journal: number;
-  site_clocks: number;
-}
+export type { ResetSummary };
 
 export type ResetHook = (site: string | null) => void | Promise<void>;
 
@@ -46,6 +50,10 @@ export class ControlService {
     this.failures = new FailureRules(engine);
     this.journal = new Journal(config.journalSize);
     loadPresets(config.scenarioFiles, this);
+    // The control plane's own per-site state forgets through the engine's one reset event too.
+    engine.onReset('scenario_rules', (site) => this.scenarios.reset(site));
+    engine.onReset('failure_rules', (site) => this.failures.reset(site));
+    engine.onReset('journal', (site) => this.journal.clear(site));
   }
 
   /** The webhook dispatcher plugs in here so `wait ... webhook=acked` can work. */
@@ -57,24 +65,20 @@ export class ControlService {
     return this.ackSource;
   }
 
-  /** Other features forget their per-site state here (tokens, outbox, delivery log) when a site is reset. */
+  /** Hear that a reset happened (a pending long-poll answers 409); features forget through Engine.onReset. */
   onReset(hook: ResetHook): () => void {
     this.resetHooks.add(hook);
     return () => this.resetHooks.delete(hook);
   }
 
-  /** Forget a site (or everything): orders, jobs, rules (presets come back), its own clock, its journal. */
+  /**
+   * Forget a site (or everything) through the engine's reset event: orders, jobs, its own
+   * clock, and every feature's per-site state (rules come back as presets). Pending waits
+   * learn of it through `onReset`.
+   */
   async reset(site: string | null): Promise<ResetSummary> {
-    const summary: ResetSummary = {
-      site,
-      orders: this.engine.reset(site),
-      scenario_rules: this.scenarios.reset(site),
-      failure_rules: this.failures.reset(site),
-      journal: this.journal.clear(site),
-      site_clocks: 0,
-    };
-    const clocks = site === null ? this.engine.siteClockNames() : [site];
-    for (const s of clocks) if (this.engine.removeSiteClock(s)) summary.site_clocks++;
+    const counts = this.engine.resetSite(site);
+    const summary = { site, ...counts } as ResetSummary;
     for (const hook of [...this.resetHooks]) await hook(site);
     return summary;
   }

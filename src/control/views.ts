@@ -6,32 +6,43 @@ import type { FastifyRequest } from 'fastify';
 import { readApiKey } from '../api/auth.js';
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
+import { isScenario } from '../domain/scenarios.js';
 import type { Engine } from '../engine/engine.js';
 import { ControlError } from './control-error.js';
 import type { ScenarioRule } from './scenario-rules.js';
 import type { FailureRule } from './failure-rules.js';
 import { formatDuration } from './duration.js';
+import type { ClockView, FailureRuleView, OrderSummary, ScenarioRuleView, TimelineEntry } from './wire.js';
 
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
 /**
- * The site a control call names with its API key (same header / query as the API), or
- * null when it sends none (sandbox-wide). `required` refuses a call without a key.
+ * The site a control call names with its API key (same header / query / bearer as the API),
+ * or null when it sends none (sandbox-wide). The one site resolution of every control route:
+ * no key where a site is needed is 400 site_required, a key of the wrong length 400
+ * invalid_api_key, a key outside the configured list 404 unknown_site.
  */
 export function siteOf(req: FastifyRequest, ctx: SandboxContext, required = false): string | null {
   const key = readApiKey(req);
   if (key === null) {
-    if (required) throw new ControlError(400, 'unknown_site', 'this call acts on one site: send its API key in the api_key header or ?api_key=');
+    if (required) throw new ControlError(400, 'site_required', "this call acts on one site: send its API key in the api_key header, ?api_key= or Authorization: Bearer");
     return null;
   }
-  if (key.length < 5 || key.length > 256) throw new ControlError(400, 'unknown_site', `api_key must be 5 to 256 characters long; got ${key.length}`);
+  if (key.length < 5 || key.length > 256) throw new ControlError(400, 'invalid_api_key', `api_key: must be 5 to 256 characters long, as on the MultiSafepay API; got ${key.length}`);
   const keys = ctx.config.apiKeys;
   if (keys.length > 0 && !keys.includes(key)) {
-    throw new ControlError(400, 'unknown_site', `API key ${key.slice(0, 4)}… is not one of the keys this sandbox was started with (--api-key), so no such site exists`);
+    throw new ControlError(404, 'unknown_site', `api_key: ${key.slice(0, 4)}… is not one of the keys this sandbox was started with (--api-key), so no such site exists`);
   }
   return key;
+}
+
+/** siteOf for a call that acts on one site. */
+export function requireSite(req: FastifyRequest, ctx: SandboxContext): string {
+  return siteOf(req, ctx, true) as string;
 }
 
 /** An order by order_id or transaction_id; without a site, searched across all sites (must be unique). */
@@ -59,7 +70,7 @@ export function findAnySite(engine: Engine, id: string): OrderRecord[] {
   return out;
 }
 
-export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unknown> {
+export function orderSummary(engine: Engine, o: OrderRecord): OrderSummary {
   const play = engine.jobs.get(`scenario_play:${o.site}:${o.transaction_id}`);
   return {
     site: o.site,
@@ -72,7 +83,7 @@ export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unk
     description: o.description,
     customer_email: o.customer.email,
     country: o.customer.country,
-    scenario: o.scenario,
+    scenario: isScenario(o.scenario) ? o.scenario : null,
     scenario_plays_at: play ? iso(play.due) : null,
     created: iso(o.created),
     modified: iso(o.modified),
@@ -81,11 +92,11 @@ export function orderSummary(engine: Engine, o: OrderRecord): Record<string, unk
   };
 }
 
-export function timelineView(o: OrderRecord): Array<Record<string, unknown>> {
+export function timelineView(o: OrderRecord): TimelineEntry[] {
   return o.timeline.map((e) => ({ ...e, at: iso(e.at) }));
 }
 
-export function scenarioRuleView(r: ScenarioRule): Record<string, unknown> {
+export function scenarioRuleView(r: ScenarioRule): ScenarioRuleView {
   return {
     id: r.id,
     site: r.site,
@@ -99,7 +110,7 @@ export function scenarioRuleView(r: ScenarioRule): Record<string, unknown> {
   };
 }
 
-export function failureRuleView(r: FailureRule): Record<string, unknown> {
+export function failureRuleView(r: FailureRule): FailureRuleView {
   return {
     id: r.id,
     site: r.site,
@@ -117,7 +128,7 @@ export function failureRuleView(r: FailureRule): Record<string, unknown> {
   };
 }
 
-export function clockView(engine: Engine, site: string | null): Record<string, unknown> {
+export function clockView(engine: Engine, site: string | null): ClockView {
   const own = site !== null && engine.hasOwnClock(site);
   const clock = site === null ? engine.clock : engine.clockFor(site);
   const jobs = engine.jobs.list((j) => (own ? j.site === site : !engine.hasOwnClock(j.site)));

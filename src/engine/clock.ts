@@ -61,6 +61,10 @@ export class SandboxClock {
   private seq = 0;
   private timer: unknown = null;
   private firing = false;
+  /** An advance runs its own jobs in order: the real timer must not fire them behind its back. */
+  private inAdvance = false;
+  /** Jobs the real timer started and that have not finished (an HTTP attempt in flight). */
+  private readonly running = new Set<Promise<void>>();
   private closed = false;
   /** Advances run one after another: a second advance waits for the first to finish. */
   private advancing: Promise<unknown> = Promise.resolve();
@@ -99,7 +103,7 @@ export class SandboxClock {
     return { virtual: this.now(), scale: this.scaleValue, frozen: this.frozenValue };
   }
 
-  /** Schedule `run` at virtual time `due` (past times fire at the next chance). */
+  /** Schedule `run` at virtual time `due` (a time at or before now fires at once, frozen or not). */
   schedule(id: string, due: number, run: (id: string) => void | Promise<void>): ClockJob {
     const job: ClockJob = { id, due, seq: this.seq++, run };
     // Keep `jobs` sorted by (due, seq); binary search for the insertion point.
@@ -183,10 +187,14 @@ export class SandboxClock {
   }
 
   private async advanceNow(target: number): Promise<number> {
+    // What the real timer started (a notification due "now" on a manual clock) finishes
+    // first: its follow-up (a retry) is then on the queue for this advance to run.
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
     const start = this.now();
     if (target < start) throw new RangeError(`cannot move the clock backwards (now ${new Date(start).toISOString()})`);
     const wasFrozen = this.frozenValue;
     // Hold time still while jobs run so each sees its own due time.
+    this.inAdvance = true;
     this.setAnchor(start, true);
     let fired = 0;
     try {
@@ -204,6 +212,7 @@ export class SandboxClock {
       }
       this.anchorVirtual = target;
     } finally {
+      this.inAdvance = false;
       this.setAnchor(this.anchorVirtual, wasFrozen);
       this.onChange(this.state());
     }
@@ -241,16 +250,22 @@ export class SandboxClock {
     this.arm();
   }
 
-  /** One real timer for the earliest job, converted to real milliseconds by the scale. */
+  /**
+   * One real timer for the earliest job, converted to real milliseconds by the scale. A
+   * frozen (manual) clock arms only for a job already due: time does not move, but what is
+   * due at or before its instant runs at once, as it would on a running clock.
+   */
   private arm(): void {
     if (this.timer !== null) {
       this.real.clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.closed || this.frozenValue || this.firing) return;
+    if (this.closed || this.firing || this.inAdvance) return;
     const next = this.jobs[0];
     if (!next) return;
-    const realDelay = Math.max(0, Math.ceil((next.due - this.now()) / this.scaleValue));
+    const wait = next.due - this.now();
+    if (this.frozenValue && wait > 0) return;
+    const realDelay = Math.max(0, Math.ceil(wait / this.scaleValue));
     this.timer = this.real.setTimeout(() => {
       this.timer = null;
       this.fireDue();
@@ -267,7 +282,11 @@ export class SandboxClock {
         this.takeFirst();
         try {
           const r = next.run(next.id);
-          if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((e) => this.onError(e));
+          if (r && typeof (r as Promise<void>).then === 'function') {
+            const p = (r as Promise<void>).catch((e) => this.onError(e));
+            this.running.add(p);
+            void p.finally(() => this.running.delete(p));
+          }
         } catch (err) {
           this.onError(err);
         }

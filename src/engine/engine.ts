@@ -36,6 +36,13 @@ export type EngineListener = (event: EngineEvent, order: OrderRecord) => void;
 export type ClockListener = (site: string | null, state: ClockState | null) => void;
 /** Orders the engine forgot (retention): features drop what they keep about them (delivery logs...). */
 export type ForgetListener = (orders: readonly OrderRecord[]) => void;
+/**
+ * A site (`site` null: every site) is being reset: forget what the feature keeps about it
+ * and say how many things it forgot. `orders` are the orders the engine dropped.
+ */
+export type ResetListener = (site: string | null, orders: readonly OrderRecord[]) => number;
+/** What one reset forgot: `orders`, `site_clocks`, and one count per feature that listens. */
+export type ResetCounts = { orders: number; site_clocks: number } & Record<string, number>;
 
 export interface EngineOptions {
   store: Store;
@@ -71,6 +78,7 @@ export class Engine {
   private readonly forgetListeners = new Set<ForgetListener>();
   /** Equal customers and payment options of new orders are stored once (see intern.ts). */
   private readonly interner = new OrderInterner();
+  private readonly resetListeners = new Map<string, ResetListener>();
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -352,20 +360,44 @@ export class Engine {
 
   // ---- housekeeping -------------------------------------------------------------------
 
-  /** Forget every order and job of one site (or of all sites). */
+  /** Forget every order and job of one site (or of all sites); the number of orders forgotten. */
   reset(site: string | null): number {
-    let removed = 0;
+    return this.resetSite(site).orders;
+  }
+
+  /**
+   * Start a site (or everything) over: its orders, their lookups, its jobs and its own clock
+   * go, then every feature that keeps per-site state (tokens, refunds, outbox, bank
+   * sessions, notifications, rules, journal) forgets it through the one reset event, in one
+   * store transaction. Answers what each forgot.
+   */
+  resetSite(site: string | null): ResetCounts {
+    const counts: ResetCounts = { orders: 0, site_clocks: 0 };
     this.store.transaction(() => {
+      const gone: OrderRecord[] = [];
       for (const [key, o] of [...this.orders.entries()]) {
         if (site !== null && o.site !== site) continue;
         this.orders.delete(key);
         this.bySession.delete(o.session_id);
         this.byOrderId.delete(orderIdKey(o.site, o.order_id));
-        removed++;
+        gone.push(o);
       }
+      counts.orders = gone.length;
       for (const j of this.jobs.list((j) => site === null || j.site === site)) this.jobs.cancel(j.id);
+      for (const [name, listener] of this.resetListeners) counts[name] = listener(site, gone);
     });
-    return removed;
+    for (const s of site === null ? this.siteClockNames() : [site]) if (this.removeSiteClock(s)) counts.site_clocks++;
+    return counts;
+  }
+
+  /**
+   * Forget per-site state on every reset. `name` is the count's key in the reset summary
+   * (one listener per name: a feature registers once, in its constructor).
+   */
+  onReset(name: string, listener: ResetListener): () => void {
+    if (this.resetListeners.has(name) || name === 'orders' || name === 'site_clocks') throw new Error(`a reset listener named ${name} is already registered`);
+    this.resetListeners.set(name, listener);
+    return () => this.resetListeners.delete(name);
   }
 
   /** Hear of orders the engine forgets (retention), to drop what a feature keeps about them. */

@@ -16,6 +16,20 @@ export interface Collection<T> {
   clear(): void;
 }
 
+/**
+ * Delete the entries of `collection` whose key starts with `${site}\n` (every entry when
+ * `site` is null): per-site collections key their entries that way. Returns how many.
+ */
+export function deleteSiteEntries<T>(collection: Collection<T>, site: string | null, belongs: (key: string, value: T) => boolean = (key) => key.startsWith(`${site}\n`)): number {
+  let n = 0;
+  for (const [key, value] of [...collection.entries()]) {
+    if (site !== null && !belongs(key, value)) continue;
+    collection.delete(key);
+    n++;
+  }
+  return n;
+}
+
 export interface Store {
   readonly kind: string;
   collection<T>(name: string): Collection<T>;

@@ -40,9 +40,16 @@ export async function pagesPlugin(app: FastifyInstance, opts: { ctx: SandboxCont
   const unsubscribeForget = ctx.engine.onForget((orders) => {
     for (const o of orders) sessions.delete(o.session_id);
   });
+  // A reset forgets where shoppers of the site's orders were in the bank.
+  const unsubscribeReset = ctx.engine.onReset('bank_sessions', (_site, orders) => {
+    let n = 0;
+    for (const o of orders) if (sessions.delete(o.session_id)) n++;
+    return n;
+  });
   app.addHook('onClose', async () => {
     unsubscribe();
     unsubscribeForget();
+    unsubscribeReset();
   });
 
   addHtmlSecurityHeaders(app, CSP);

@@ -14,6 +14,7 @@ import { GATEWAY, RECURRING_GATEWAY } from '../domain/sofort-rules.js';
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import type { JobRecord } from '../engine/jobs.js';
 import type { Collection } from '../engine/store.js';
+import { deleteSiteEntries } from '../engine/store.js';
 
 export interface TokenRecord {
   readonly site: string;
@@ -66,6 +67,8 @@ export class RecurringService {
   ) {
     this.tokens = engine.store.collection<TokenRecord>('recurring-tokens');
     engine.jobs.handle(CHARGE_JOB, (job) => this.chargeFromJob(job));
+    // A reset site starts over: a token of a forgotten payment must not be chargeable.
+    engine.onReset('recurring_tokens', (site) => deleteSiteEntries(this.tokens, site, (_k, t) => t.site === site));
     engine.onEvent((event, order) => this.onEvent(event, order));
   }
 

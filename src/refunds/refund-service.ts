@@ -14,6 +14,7 @@ import { DAY_MS } from '../domain/sofort-rules.js';
 import type { Engine } from '../engine/engine.js';
 import type { JobRecord } from '../engine/jobs.js';
 import type { Collection } from '../engine/store.js';
+import { deleteSiteEntries } from '../engine/store.js';
 import type { RefundRequest } from './read-refund.js';
 
 
@@ -47,6 +48,8 @@ export class RefundService {
   ) {
     this.index = engine.store.collection<number>('refund-ids');
     engine.jobs.handle(JOB_KIND, (job) => this.settleFromJob(job));
+    // A reset site starts over: its refund ids (keyed `${site}\n${id}`) go with its orders.
+    engine.onReset('refund_ids', (site) => deleteSiteEntries(this.index, site));
     // Retention forgets old orders: their refund ids go with them.
     engine.onForget((orders) => {
       for (const o of orders) for (const r of o.refunds) this.index.delete(refundKey(o.site, r.refund_id));

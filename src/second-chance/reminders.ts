@@ -12,6 +12,7 @@ import { isPaid } from '../domain/statuses.js';
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import type { JobRecord } from '../engine/jobs.js';
 import type { Collection } from '../engine/store.js';
+import { deleteSiteEntries } from '../engine/store.js';
 import { paymentPageUrl } from '../pages/urls.js';
 import { reminderText, toRfc5322 } from './email.js';
 import type { SmtpTarget } from './smtp.js';
@@ -79,6 +80,7 @@ export class SecondChanceService {
   ) {
     this.outbox = engine.store.collection<OutboxEntry>('second-chance-outbox');
     engine.jobs.handle(JOB_KIND, (job) => this.fire(job));
+    engine.onReset('second_chance_emails', (site) => deleteSiteEntries(this.outbox, site, (_k, e) => e.site === site));
     engine.onEvent((event, order) => this.onEvent(event, order));
     // Retention forgets old orders: their reminders go with them.
     engine.onForget((orders) => {

@@ -1,5 +1,6 @@
 /** The webhook flags and environment variables of the CLI (src/cli-options.ts spreads these in). */
 import type { WebhookOptions } from './config.js';
+import { readEnvFlag } from '../env-flag.js';
 import { parseDelay, parseDuration } from './config.js';
 
 export const WEBHOOK_FLAGS = {
@@ -15,6 +16,7 @@ export const WEBHOOK_HELP = `  --webhook-delay <d>  sandbox time before a notifi
                       default 15m)
   --webhook-timeout <d>  real-time limit for a receiver to answer (env WEBHOOK_TIMEOUT, default 10s)
   --webhook-notify-on-create  also notify when an order is created (env WEBHOOK_NOTIFY_ON_CREATE=1)
+                      Durations: 500ms, 2s, 15m, 24h, 1d2h, or milliseconds (one grammar everywhere)
 `;
 
 type Values = { [K in keyof typeof WEBHOOK_FLAGS]?: (typeof WEBHOOK_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -28,13 +30,13 @@ export function webhookCliOptions(values: Values, env: Record<string, string | u
   const delay = values['webhook-delay'] ?? env.WEBHOOK_DELAY;
   if (delay) {
     const d = parseDelay(delay);
-    if (d === null) fail('--webhook-delay', `"${delay}" is not a duration such as 0, 500ms, 2s or a range 1s-3s`);
+    if (d === null) fail('--webhook-delay', `"${delay}" is not a duration such as 0, 500ms, 2s, 1d2h or a range 1s-3s`);
     out.delayMs = d;
   }
   const interval = values['webhook-retry-interval'] ?? env.WEBHOOK_RETRY_INTERVAL;
   if (interval) {
     const d = parseDuration(interval);
-    if (d === null) fail('--webhook-retry-interval', `"${interval}" is not a duration such as 15m or 30s`);
+    if (d === null) fail('--webhook-retry-interval', `"${interval}" is not a duration such as 15m, 30s or 1h30m`);
     out.retryIntervalMs = d;
   }
   const timeout = values['webhook-timeout'] ?? env.WEBHOOK_TIMEOUT;
@@ -43,7 +45,7 @@ export function webhookCliOptions(values: Values, env: Record<string, string | u
     if (d === null) fail('--webhook-timeout', `"${timeout}" is not a duration such as 10s or 500ms`);
     out.timeoutMs = d;
   }
-  const onCreate = env.WEBHOOK_NOTIFY_ON_CREATE;
-  if (values['webhook-notify-on-create'] || onCreate === '1' || onCreate === 'true') out.notifyOnCreate = true;
+  const onCreate = values['webhook-notify-on-create'] ?? readEnvFlag('WEBHOOK_NOTIFY_ON_CREATE', env.WEBHOOK_NOTIFY_ON_CREATE, fail);
+  if (onCreate !== undefined) out.notifyOnCreate = onCreate;
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { FaultRule } from './faults.js';
 import { readFaultRules } from './faults.js';
+import { readDuration } from '../duration-grammar.js';
 
 export interface WebhookOptions {
   /**
@@ -98,16 +99,12 @@ export function resolveWebhookConfig(opts: WebhookOptions | undefined, fail: Fai
 }
 
 /**
- * A duration from the command line: milliseconds, or with a unit (`500ms`, `2s`, `15m`,
- * `1h`); a range `1000-3000` / `1s-3s` for the delay. Returns null when unreadable.
+ * A duration from the command line or the environment, in the sandbox's one grammar
+ * (src/duration-grammar.ts: `500ms`, `2s`, `15m`, `1d2h`, or milliseconds); a range
+ * `1000-3000` / `1s-3s` for the delay. Returns null when unreadable.
  */
 export function parseDuration(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  const factor = unit === 'h' ? 3600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1;
-  return Math.round(n * factor);
+  return readDuration(text);
 }
 
 export function parseDelay(text: string): number | [number, number] | null {

@@ -1,7 +1,8 @@
 /**
  * Control routes of the webhooks, under /_sandbox/webhooks (a ControlExtension, so the
  * control plane's guard covers them). The site is named by the same API key as the
- * MultiSafepay API (`api_key` header, `?api_key=`, or `Authorization: Bearer`).
+ * MultiSafepay API (`api_key` header, `?api_key=`, or `Authorization: Bearer`), resolved
+ * as on every control route; without a key the log and resend act on every site.
  *
  *   GET    /webhooks/deliveries[?order_id=&state=&limit=]  the delivery log, newest last
  *   GET    /webhooks/deliveries/:id                         one notification with its attempts
@@ -15,32 +16,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { readApiKey } from '../api/auth.js';
+import { ControlError, toControlError } from '../control/control-error.js';
+import { requireSite, siteOf } from '../control/views.js';
 import type { NotificationState } from './delivery-log.js';
 import type { FaultScope } from './faults.js';
 import { readFaultRules } from './faults.js';
 
-class WebhookControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: 'bad_request' | 'unknown_site' | 'not_found' | 'unauthorized',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 type Obj = Record<string, unknown>;
 const STATES: readonly NotificationState[] = ['pending', 'held', 'delivered', 'failed', 'dropped'];
-
-function siteOf(req: FastifyRequest, ctx: SandboxContext): string {
-  const key = readApiKey(req);
-  if (key === null) throw new WebhookControlError(401, 'unauthorized', 'name the site with its API key: api_key header, ?api_key= or Authorization: Bearer');
-  if (ctx.config.apiKeys.length > 0 && !ctx.config.apiKeys.includes(key)) {
-    throw new WebhookControlError(404, 'unknown_site', `API key ${key.slice(0, 4)}… is not one of the keys this sandbox was started with`);
-  }
-  return key;
-}
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
@@ -50,23 +33,25 @@ function text(v: unknown): string | undefined {
 function scopeOf(req: FastifyRequest, ctx: SandboxContext, input: Obj): FaultScope {
   const scope = input.scope;
   if (scope !== undefined && scope !== 'sandbox' && scope !== 'site' && scope !== 'order') {
-    throw new WebhookControlError(400, 'bad_request', `scope must be sandbox, site or order; got ${JSON.stringify(scope)}`);
+    throw new ControlError(400, 'bad_request', `scope: must be sandbox, site or order; got ${JSON.stringify(scope)?.slice(0, 40)}`);
   }
   if (scope === 'sandbox') return { kind: 'sandbox' };
-  const site = siteOf(req, ctx);
+  const site = requireSite(req, ctx);
   const orderId = text(input.order_id);
-  if (scope === 'order' && orderId === undefined) throw new WebhookControlError(400, 'bad_request', 'scope order needs order_id (the merchant order_id)');
+  if (scope === 'order' && orderId === undefined) throw new ControlError(400, 'bad_request', 'order_id: scope order needs order_id (the merchant order_id)');
   if (orderId !== undefined && scope !== 'site') return { kind: 'order', site, order_id: orderId };
   return { kind: 'site', site };
 }
 
+/** Answer a control error in the control plane's shape (the one mapping of src/control/control-error.ts). */
 function wrap(ctx: SandboxContext, fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     try {
       return await fn(req, reply);
     } catch (err) {
-      if (!(err instanceof WebhookControlError)) throw err;
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+      const ce = toControlError(err);
+      if (ce.status >= 500) throw err;
+      return reply.code(ce.status).send(ce.toBody());
     }
   };
 }
@@ -81,12 +66,12 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
       const q = req.query as Obj;
       const state = q.state;
       if (state !== undefined && !STATES.includes(state as NotificationState)) {
-        throw new WebhookControlError(400, 'bad_request', `state must be one of ${STATES.join(', ')}`);
+        throw new ControlError(400, 'bad_request', `state: must be one of ${STATES.join(', ')}`);
       }
       let limit: number | undefined;
       if (q.limit !== undefined) {
         limit = Number(q.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new WebhookControlError(400, 'bad_request', 'limit must be a whole number of 1 or more');
+        if (!Number.isInteger(limit) || limit < 1) throw new ControlError(400, 'bad_request', 'limit: must be a whole number of 1 or more');
       }
       let list = hooks.deliveries(site, text(q.order_id));
       if (state !== undefined) list = list.filter((r) => r.state === state);
@@ -101,7 +86,7 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
       const site = siteOf(req, ctx);
       const id = (req.params as { id: string }).id;
       const rec = hooks.delivery(site, id);
-      if (!rec) throw new WebhookControlError(404, 'not_found', `no notification ${id.slice(0, 40)} for this site; list them with GET /_sandbox/webhooks/deliveries`);
+      if (!rec) throw new ControlError(404, 'not_found', `no notification ${id.slice(0, 40)} for this site; list them with GET /_sandbox/webhooks/deliveries`);
       return rec;
     }),
   );
@@ -112,14 +97,14 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
       const site = siteOf(req, ctx);
       const id = (req.params as { id: string }).id;
       const rec = await hooks.resend(site, id);
-      if (!rec) throw new WebhookControlError(404, 'not_found', `no notification ${id.slice(0, 40)} for this site; list them with GET /_sandbox/webhooks/deliveries`);
+      if (!rec) throw new ControlError(404, 'not_found', `no notification ${id.slice(0, 40)} for this site; list them with GET /_sandbox/webhooks/deliveries`);
       return rec;
     }),
   );
 
   app.get(
     '/webhooks/faults',
-    wrap(ctx, async (req) => hooks.faults.list(siteOf(req, ctx))),
+    wrap(ctx, async (req) => hooks.faults.list(requireSite(req, ctx))),
   );
 
   app.put(
@@ -127,15 +112,15 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
     wrap(ctx, async (req) => {
       const body = req.body ?? {};
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new WebhookControlError(400, 'bad_request', 'send a JSON object such as {"faults":[{"fault":"drop"}],"order_id":"my-order-1"}');
+        throw new ControlError(400, 'invalid_body', 'the request body must be a JSON object such as {"faults":[{"fault":"drop"}],"order_id":"my-order-1"}');
       }
       const input = body as Obj;
       for (const k of Object.keys(input)) {
-        if (k !== 'faults' && k !== 'order_id' && k !== 'scope') throw new WebhookControlError(400, 'bad_request', `${k} is not a field here; use faults, order_id, scope`);
+        if (k !== 'faults' && k !== 'order_id' && k !== 'scope') throw new ControlError(400, 'bad_request', `${k}: unknown field; known fields: faults, order_id, scope`);
       }
       const scope = scopeOf(req, ctx, input);
       const rules = readFaultRules(input.faults);
-      if (typeof rules === 'string') throw new WebhookControlError(400, 'bad_request', rules);
+      if (typeof rules === 'string') throw new ControlError(400, 'invalid_rule', rules);
       hooks.faults.set(scope, rules);
       return { scope: scope.kind, ...(scope.kind === 'order' ? { order_id: scope.order_id } : {}), faults: hooks.faults.get(scope) };
     }),

@@ -122,12 +122,16 @@ export class DeliveryLog {
   }
 
   /** A site's notifications, oldest first; of one order (by order_id) if given. */
-  list(site: string, orderId?: string): NotificationRecord[] {
+  /** A site's notifications (every site's with `site` null), oldest first. */
+  list(site: string | null, orderId?: string): NotificationRecord[] {
     const out: NotificationRecord[] = [];
-    for (const id of this.bySite.get(site) ?? []) {
-      const r = this.records.get(id);
-      if (r && (orderId === undefined || String(r.order_id) === orderId)) out.push(r);
+    for (const ids of site === null ? this.bySite.values() : [this.bySite.get(site) ?? new Set<string>()]) {
+      for (const id of ids) {
+        const r = this.records.get(id);
+        if (r && (orderId === undefined || String(r.order_id) === orderId)) out.push(r);
+      }
     }
+    if (site === null) out.sort((a, b) => a.seq - b.seq);
     return out;
   }
 

@@ -75,14 +75,15 @@ export class WebhookDispatcher {
 
   // ---- public API ---------------------------------------------------------------------
 
-  /** A site's notifications with every attempt, oldest first; of one order if given (by order_id). */
-  deliveries(site: string, orderId?: string | number): NotificationRecord[] {
+  /** A site's notifications (every site's with null) with every attempt, oldest first; of one order if given (by order_id). */
+  deliveries(site: string | null, orderId?: string | number): NotificationRecord[] {
     return this.log.list(site, orderId === undefined ? undefined : String(orderId));
   }
 
-  delivery(site: string, id: string): NotificationRecord | undefined {
+  /** One notification of a site (of any site with null). */
+  delivery(site: string | null, id: string): NotificationRecord | undefined {
     const r = this.log.get(id);
-    return r && r.site === site ? r : undefined;
+    return r && (site === null || r.site === site) ? r : undefined;
   }
 
   /** Called after every attempt (and when a fault drops a notification, with attempt null). */
@@ -122,22 +123,22 @@ export class WebhookDispatcher {
    * Send a notification again now (the dashboard's "resend"): same body, fresh timestamp
    * and signature. Does not use up its automatic retries; an acknowledged resend ends them.
    */
-  async resend(site: string, id: string): Promise<NotificationRecord | undefined> {
+  async resend(site: string | null, id: string): Promise<NotificationRecord | undefined> {
     const rec = this.delivery(site, id);
     if (!rec) return undefined;
     await this.attempt(rec, 'resend');
     return this.log.get(id);
   }
 
-  /** Whether any notification of the order was acknowledged (the control plane's long-poll). */
+  /** Whether any notification of the order was acknowledged (the long-poll asks per status, through ackSource). */
   isAcknowledged(site: string, orderId: string | number): boolean {
     return this.log.list(site, String(orderId)).some((r) => r.state === 'delivered');
   }
 
   /** The shape the control plane's `wait` takes: acknowledged yet?, and a ping after every attempt. */
-  ackSource(): { isAcknowledged(site: string, orderId: string): boolean; onDelivery(listener: (site: string, orderId: string) => void): () => void } {
+  ackSource(): { notifications(site: string, orderId: string): readonly NotificationRecord[]; onDelivery(listener: (site: string, orderId: string) => void): () => void } {
     return {
-      isAcknowledged: (site, orderId) => this.isAcknowledged(site, orderId),
+      notifications: (site, orderId) => this.deliveries(site, orderId),
       onDelivery: (listener) => this.onDelivery((rec) => listener(rec.site, String(rec.order_id))),
     };
   }
