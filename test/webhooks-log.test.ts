@@ -145,7 +145,9 @@ t.test('with a data directory, pending and in-flight notifications are sent afte
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   let up = false;
   const rx = await receiver(t, () => (up ? { body: 'OK' } : 'hang'));
-  const opts = { seed: 'durable-hooks', dataDir: dir, webhooks: { delayMs: 0, timeoutMs: 600_000 } };
+  // A manual clock: the delayed notification stays pending until the test moves time, however
+  // slow the machine, so it is never in flight when the first sandbox closes.
+  const opts = { seed: 'durable-hooks', dataDir: dir, manualClock: true, webhooks: { delayMs: 0, timeoutMs: 600_000 } };
 
   const first = await buildApp(opts);
   await first.ready();
@@ -169,6 +171,8 @@ t.test('with a data directory, pending and in-flight notifications are sent afte
   const hooks = second.sandbox.webhooks;
   const both = Promise.all([hooks.waitFor(API_KEY, inFlight.order_id), hooks.waitFor(API_KEY, later.order_id)]);
   await second.ready();
+  const moved = await second.inject({ method: 'POST', url: '/_sandbox/clock/advance', headers: { 'content-type': 'application/json' }, payload: { by: '1s' } });
+  t.equal(moved.statusCode, 200, 'the delayed notification becomes due');
   const [a, b] = await both;
   t.equal(a.state, 'delivered');
   t.equal(b.state, 'delivered');
