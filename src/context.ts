@@ -15,6 +15,7 @@ import { nextBoot, persistClocks, resumeStoredWork, seedForBoot, storedGlobalClo
 import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { renderOptionsOf } from './domain/render.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
 export interface SandboxContext extends AfterPaymentServices {
@@ -57,7 +58,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     // First, so a new recurring token is on the order before other listeners (webhooks) see the payment.
     const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
-    const webhooks = new WebhookDispatcher(engine, config.webhooks);
+    const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications);
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));

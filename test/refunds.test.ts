@@ -36,7 +36,7 @@ t.test('a full refund (no amount): refund_id answered, order refunded, refund re
   t.equal(after.related_transactions.length, 1);
   t.match(after.related_transactions[0], {
     amount: 1000, currency: 'EUR', description: 'Returned goods', status: 'reserved', type: 'refund',
-    transaction_id: body.data.refund_id, order_id, refund_order_id: order_id, created: '2026-03-10T15:00:00',
+    transaction_id: body.data.refund_id, order_id, refund_order_id: order_id, created: '2026-03-10T16:00:00',
   });
   t.same(openApiErrors('GET', `/orders/${order_id}`, 200, { success: true, data: after }), []);
 });
@@ -175,7 +175,7 @@ t.test('a reserved refund settles at the next midnight (UTC) of the sandbox cloc
   await app.sandbox.engine.clock.advance(1000);
   const o = await getOrder(app, order_id);
   t.equal(o.related_transactions[0].status, 'completed');
-  t.equal(o.related_transactions[0].modified, '2026-03-11T00:00:00');
+  t.equal(o.related_transactions[0].modified, '2026-03-11T01:00:00', 'midnight UTC is 01:00 in Amsterdam in March');
   t.equal(o.status, 'partial_refunded');
   t.same((await control(app, 'GET', '/refunds?status=reserved')).body.refunds, []);
 });

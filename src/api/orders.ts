@@ -4,7 +4,7 @@ import type { SandboxContext } from '../context.js';
 import { readCreateOrder, isObject, optionalText } from '../domain/create-order.js';
 import { ApiError } from '../domain/errors.js';
 import type { InvoiceInfo, OrderRecord, ShippingInfo } from '../domain/order.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { paymentUrlFor } from '../pages/urls.js';
 import { requireSite } from './auth.js';
 import { ok, publicBase } from './respond.js';
@@ -26,7 +26,7 @@ export function createOrderResponse(ctx: SandboxContext, req: FastifyRequest, or
   const base = publicBase(req, ctx.config.publicUrl);
   const paymentUrl = paymentUrlFor(base, order);
   if (order.type === 'direct') {
-    return { ...renderOrder(order), payment_url: paymentUrl, cancel_url: order.payment_options.cancel_url };
+    return { ...renderOrder(order, renderOptionsOf(ctx.config)), payment_url: paymentUrl, cancel_url: order.payment_options.cancel_url };
   }
   return { order_id: order.order_id, payment_url: paymentUrl, session_id: order.session_id };
 }
@@ -44,7 +44,7 @@ export function registerOrderRoutes(router: ApiRouter, ctx: SandboxContext): voi
 
   router.route('GET', '/orders/:id', async (req) => {
     const site = requireSite(req, ctx.config);
-    return ok(renderOrder(orderOf(ctx, site, idParam(req))));
+    return ok(renderOrder(orderOf(ctx, site, idParam(req)), renderOptionsOf(ctx.config)));
   });
 
   router.route('PATCH', '/orders/:id', async (req) => {

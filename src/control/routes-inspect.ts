@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { ControlError, bodyObject, onlyFields } from './control-error.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { DEFAULT_WAIT_MS, MAX_WAIT_MS, hasReached, parseWaitStatus, waitForOrder } from './wait.js';
@@ -33,7 +33,7 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.get('/orders/:id', async (req) => {
     const o = findOrder(engine, siteOf(req, ctx), (req.params as { id: string }).id);
     const pending = engine.jobs.list((j) => j.site === o.site && j.data.transaction_id === o.transaction_id).map((j) => ({ kind: j.kind, due: iso(j.due) }));
-    return { ...orderSummary(engine, o), timeline: timelineView(o), pending, order: renderOrder(o) };
+    return { ...orderSummary(engine, o), timeline: timelineView(o), pending, order: renderOrder(o, renderOptionsOf(ctx.config)) };
   });
 
   app.get('/orders/:id/timeline', async (req) => {

@@ -5,7 +5,7 @@
  */
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
 import { formatDuration } from '../control/duration.js';
@@ -207,7 +207,7 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     canDecide: o.status === 'initialized',
     scenarios: SCENARIOS.map((id) => ({ id, label: SCENARIO_LABELS[id].en })),
     currentScenario: o.scenario ?? 'completed',
-    json: JSON.stringify(renderOrder(o), null, 2),
+    json: JSON.stringify(renderOrder(o, renderOptionsOf(ctx.config)), null, 2),
   };
 }
 

@@ -180,15 +180,17 @@ export class Engine {
         throw new ApiError('INVALID_ORDER_ID', `order_id ${String(input.order_id)} was already used for a paid order on this site; use a new order_id`);
       }
     }
-    let transactionId = this.ids.transactionId();
-    while (this.orders.has(orderKey(site, transactionId))) transactionId = this.ids.transactionId();
+    let transactionId = this.ids.transactionId(now);
+    while (this.orders.has(orderKey(site, transactionId))) transactionId = this.ids.transactionId(now);
     let sessionId = this.ids.sessionId();
     while (this.bySession.has(sessionId)) sessionId = this.ids.sessionId();
 
-    // A Sofort transaction lives one day; a gateway-less link lives its own lifetime until the shopper picks Sofort.
+    // A direct order is a Sofort transaction from the start: it lives one day. A redirect or
+    // payment-link order lives as a link (days_active/seconds_active, default 30 days), even
+    // with DIRECTBANK preselected; Sofort's day starts when the shopper starts paying.
     const linkLifetime = input.link_lifetime_ms ?? this.rules.defaultLinkLifetimeMs;
-    const isSofortNow = input.gateway !== null;
-    const lifetime = isSofortNow ? Math.min(linkLifetime, this.rules.transactionLifetimeMs) : linkLifetime;
+    const startsNow = input.type === 'direct';
+    const lifetime = startsNow ? Math.min(linkLifetime, this.rules.transactionLifetimeMs) : linkLifetime;
 
     const order: OrderRecord = {
       site,
@@ -241,6 +243,8 @@ export class Engine {
         },
       ],
       plugin: input.plugin,
+      cart: input.cart ?? null,
+      started_at: startsNow ? now : null,
     };
     this.store.transaction(() => {
       this.orders.set(orderKey(site, transactionId), order);
