@@ -10,6 +10,7 @@ import type { MspTimeZone } from './domain/msp-time.js';
 import { DEFAULT_TIME_ZONE, MSP_TIME_ZONES } from './domain/msp-time.js';
 import type { WebhookConfig, WebhookOptions } from './webhooks/config.js';
 import { resolveWebhookConfig } from './webhooks/config.js';
+import { checkNotificationUrl } from './webhooks/site-settings.js';
 import type { AfterPaymentConfig, AfterPaymentOptions } from './after-payment-config.js';
 import { resolveAfterPayment } from './after-payment-config.js';
 
@@ -66,6 +67,8 @@ export interface SandboxOptions extends AfterPaymentOptions {
   confirmationPage?: boolean;
   /** Send `initialized` notifications when a Sofort transaction starts (default true, as MultiSafepay). */
   initializedNotifications?: boolean;
+  /** Site-level notification URL for every site (API key) without one of its own: orders without notification_url notify it. */
+  siteNotificationUrl?: string;
 }
 
 export interface SandboxConfig {
@@ -93,6 +96,7 @@ export interface SandboxConfig {
   readonly transactionFee: number;
   readonly confirmationPage: boolean;
   readonly initializedNotifications: boolean;
+  readonly siteNotificationUrl: string | null;
 }
 
 /** Sofort fee per completed payment in cents; api-facts §3 shows a "0.39 For SOFORT Banking Transactions" costs line. */
@@ -173,6 +177,12 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
   const transactionFee = opts.transactionFee ?? DEFAULT_TRANSACTION_FEE;
   if (!Number.isSafeInteger(transactionFee) || transactionFee < 0) fail('transactionFee', `must be a whole number of cents, 0 or more (e.g. 39 for 0.39 EUR), got ${String(opts.transactionFee)}`);
 
+  let siteNotificationUrl: string | null = null;
+  if (opts.siteNotificationUrl !== undefined && opts.siteNotificationUrl !== '') {
+    const checked = checkNotificationUrl(opts.siteNotificationUrl);
+    if (typeof checked !== 'string') fail('siteNotificationUrl', checked.error);
+    siteNotificationUrl = checked;
+  }
   for (const k of ['confirmationPage', 'initializedNotifications'] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== 'boolean') fail(k, `must be true or false, got ${String(opts[k])}`);
   }
@@ -182,6 +192,7 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
     transactionFee,
     confirmationPage: opts.confirmationPage ?? false,
     initializedNotifications: opts.initializedNotifications ?? true,
+    siteNotificationUrl,
     controlToken,
     controlAllowRemote: opts.controlAllowRemote ?? false,
     scenarioFiles: Object.freeze([...(opts.scenarioFiles ?? [])]),

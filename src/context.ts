@@ -16,6 +16,7 @@ import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { renderOptionsOf } from './domain/render.js';
+import { SiteSettings } from './webhooks/site-settings.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
 export interface SandboxContext extends AfterPaymentServices {
@@ -26,6 +27,8 @@ export interface SandboxContext extends AfterPaymentServices {
   readonly control: ControlService;
   /** Notifications to merchants' notification_url: queue, retries, faults, delivery log (src/webhooks/). */
   readonly webhooks: WebhookDispatcher;
+  /** Per-site settings of MultiSafepay's dashboard (site-level notification URL). */
+  readonly siteSettings: SiteSettings;
   /** Things to close when the app closes, last added first. */
   readonly closers: Array<() => void | Promise<void>>;
 }
@@ -58,12 +61,14 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     // First, so a new recurring token is on the order before other listeners (webhooks) see the payment.
     const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
-    const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications);
+    const siteSettings = new SiteSettings(st, config.siteNotificationUrl);
+    const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications, (site) => siteSettings.notificationUrl(site));
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
+    control.onReset((site) => siteSettings.reset(site, st));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
-    return { config, store: st, engine, control, webhooks, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
+    return { config, store: st, engine, control, webhooks, siteSettings, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();
     throw err;

@@ -80,7 +80,7 @@ t.test('orders and their states survive a restart on the same data dir', async (
 t.test('a frozen clock resumes where it stood, and a timer pending at the stop fires after the restart', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
-  const order = await createOrder(a);
+  const order = await createOrder(a, { days_active: 1 });
   await a.sandbox.engine.clock.advance(6 * HOUR);
   t.equal((await getOrder(a, order.order_id)).body.data.status, 'initialized');
   await a.close();
@@ -106,7 +106,7 @@ t.test('a running clock goes on through the downtime at its scale; due work then
   const dir = tempDir(t);
   const real = fakeRealTime(START);
   const a = await open(dir, { manualClock: false, timeScale: 2, realTime: real });
-  const order = await createOrder(a);
+  const order = await createOrder(a, { days_active: 1 });
   real.set(START + HOUR);
   t.equal(a.sandbox.engine.clock.now(), START + 2 * HOUR);
   await a.close();
@@ -157,7 +157,7 @@ t.test("a site clock's pending timers come back on that clock", async (t) => {
   const a = await open(dir);
   const own = 'site-own-clock-key';
   a.sandbox.engine.createSiteClock(own);
-  const order = await createOrder(a, {}, own);
+  const order = await createOrder(a, { days_active: 1 }, own);
   await a.close();
 
   const b = await open(dir);

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { readCreateOrder, isObject, optionalText } from '../domain/create-order.js';
+import { ADVICE_HEADER, adviceHeader, adviseCreateOrder } from '../domain/advisor.js';
 import { ApiError } from '../domain/errors.js';
 import type { InvoiceInfo, OrderRecord, ShippingInfo } from '../domain/order.js';
 import { renderOptionsOf, renderOrder } from '../domain/render.js';
@@ -32,12 +33,18 @@ export function createOrderResponse(ctx: SandboxContext, req: FastifyRequest, or
 }
 
 export function registerOrderRoutes(router: ApiRouter, ctx: SandboxContext): void {
-  router.route('POST', '/orders', async (req) => {
+  router.route('POST', '/orders', async (req, reply) => {
     const site = requireSite(req, ctx.config);
     const input = readCreateOrder(req.body, ctx.engine.rules);
     // A token payment (recurring_id) needs a token of that customer; it is charged without the bank pages.
     ctx.recurring.checkOrder(site, input);
-    const order = ctx.engine.createOrder(site, input);
+    const advice = adviseCreateOrder(req.body, input, {
+      reusedOrderId: ctx.engine.findOrder(site, String(input.order_id)) !== undefined,
+      siteNotificationUrl: ctx.siteSettings.notificationUrl(site),
+      apiKey: site,
+    });
+    const order = ctx.engine.createOrder(site, input, advice.length ? { advice } : {});
+    if (advice.length) void reply.header(ADVICE_HEADER, adviceHeader(advice));
     ctx.recurring.afterCreate(site, order);
     return ok(createOrderResponse(ctx, req, ctx.engine.getOrder(site, order.transaction_id) ?? order));
   });

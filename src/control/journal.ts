@@ -21,6 +21,10 @@ export interface JournalEntry {
   readonly error_code: number | null;
   /** Failure rule that shaped this call, if any. */
   readonly failure: string | null;
+  /** The sandbox's explanation of an error answer (`sandbox_hint`), if any. */
+  readonly hint?: string | null;
+  /** Where live MultiSafepay would refuse this call or the shop is fragile (integration advisor). */
+  readonly advice?: readonly string[];
 }
 
 export interface JournalFilter {

@@ -144,6 +144,8 @@ export interface OrderRecord {
    * (its own lifetime); from then on Sofort's one-day lifetime runs. Absent on old records.
    */
   readonly started_at?: number | null;
+  /** Integration advice gathered for this order (advisor.ts); never part of MultiSafepay's body. */
+  readonly advice?: readonly string[];
 }
 
 // Keys are built with join, not a template literal: a template makes a tree of V8 cons-strings

@@ -171,7 +171,7 @@ export class Engine {
    * Create an order (or a new attempt for an order_id not yet paid: plugins retry a payment
    * with the same order number). An order_id whose latest attempt was paid is refused (1006).
    */
-  createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario'>> = {}, cause: Cause = 'api'): OrderRecord {
+  createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario' | 'advice'>> = {}, cause: Cause = 'api'): OrderRecord {
     const now = this.now(site);
     const previousTx = this.byOrderId.get(orderIdKey(site, input.order_id));
     if (previousTx !== undefined) {
@@ -240,10 +240,12 @@ export class Engine {
           action: 'create',
           from: INITIAL_STATE,
           to: INITIAL_STATE,
+          ...(extra.advice?.length ? { note: `advice: ${extra.advice.join(' | ')}` } : {}),
         },
       ],
       plugin: input.plugin,
       cart: input.cart ?? null,
+      ...(extra.advice?.length ? { advice: extra.advice } : {}),
       started_at: startsNow ? now : null,
     };
     this.store.transaction(() => {
