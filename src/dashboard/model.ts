@@ -169,6 +169,7 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     .reverse()
     .map((n) => notificationModel(n, now));
   return {
+    advice: [...(o.advice ?? [])],
     row: orderRow(ctx, o),
     facts: [
       ['Site (API key)', o.site],
@@ -277,6 +278,8 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
         ['Retry interval', formatDuration(w.retryIntervalMs)],
         ['Timeout', formatDuration(w.timeoutMs)],
         ['Notify on create', yesNo(w.notifyOnCreate)],
+        ['Initialized notifications', yesNo(c.initializedNotifications)],
+        ['Site notification URL at start', c.siteNotificationUrl ?? 'none'],
         ['Mask IBANs', yesNo(w.maskIbans)],
         ['Concurrency', `${w.concurrency} overall, ${w.perReceiverConcurrency} per receiver`],
         ['Delivery log per site', String(w.logLimit)],
@@ -310,6 +313,7 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
       return { id: r.id, site: r.site ?? 'every site', kind: r.kind, detail, on: JSON.stringify(v.on), match: JSON.stringify(v.match), probability: String(r.probability), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source };
     }),
     faultRows,
+    siteSettings: site === null ? null : ctx.siteSettings.view(site),
     clocks: [clockModel(ctx, null), ...ctx.engine.siteClockNames().map((s) => clockModel(ctx, s))],
   };
 }

@@ -69,6 +69,16 @@ export function adviseCreateOrder(raw: unknown, input: CreateOrderInput, ctx: Cr
   return out;
 }
 
+/** Advice on a notification attempt that was not acknowledged (null when it was). */
+export function adviseDelivery(attempt: { acknowledged: boolean; error: string | null; response: { status: number; body: string } | null }): string | null {
+  if (attempt.acknowledged) return null;
+  if (attempt.response === null) {
+    return `the notification receiver could not be reached (${(attempt.error ?? 'no answer').slice(0, 120)}): MultiSafepay retries 3 times 15 minutes apart, then gives up; make the notification_url reachable`;
+  }
+  const head = attempt.response.body.slice(0, 40).replace(/\s+/g, ' ');
+  return `the notification receiver answered HTTP ${attempt.response.status} "${head}" without acknowledging: answer HTTP 200 with OK in the first 100 characters of the body, or MultiSafepay keeps retrying and marks the notification failed`;
+}
+
 /** A header value: ASCII only, lines joined, bounded. */
 export function adviceHeader(advice: readonly string[]): string {
   return advice.join(' | ').replace(/[^\x20-\x7e]/g, '?').slice(0, 4000);
