@@ -16,7 +16,6 @@ import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { renderOptionsOf } from './domain/render.js';
-import { adviseDelivery } from './domain/advisor.js';
 import { SiteSettings } from './webhooks/site-settings.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
@@ -65,12 +64,6 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const siteSettings = new SiteSettings(st, config.siteNotificationUrl);
     const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications, (site) => siteSettings.notificationUrl(site));
     control.setWebhookAckSource(webhooks.ackSource());
-    // Integration advisor: a receiver that did not acknowledge goes on the order's timeline (once per kind of answer).
-    webhooks.onDelivery((rec, attempt) => {
-      const advice = attempt ? adviseDelivery(attempt) : null;
-      if (advice === null || !engine.getOrder(rec.site, rec.transaction_id)) return;
-      engine.transition(rec.site, rec.transaction_id, { kind: 'advise', advice }, 'clock');
-    });
     control.onReset((site) => void webhooks.reset(site));
     control.onReset((site) => siteSettings.reset(site, st));
     engine.onForget((orders) => void webhooks.forget(orders));

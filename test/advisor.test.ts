@@ -55,7 +55,7 @@ t.test('a key that looks like a live MultiSafepay key gets a warning; an ordinar
   t.equal(plain.headers['x-sandbox-advice'], undefined, 'a clean order gets no advice header');
 });
 
-t.test('a receiver that does not acknowledge, or cannot be reached, is advised on the order', async (t) => {
+t.test('a receiver that does not acknowledge, or cannot be reached, is advised on the order (from its delivery log)', async (t) => {
   const rx = await receiver(t, () => ({ status: 200, body: 'thanks' }));
   const dead = await deadUrl();
   const app = await build(t, { manualClock: true, webhooks: { delayMs: 0 } });
@@ -63,8 +63,11 @@ t.test('a receiver that does not acknowledge, or cannot be reached, is advised o
   const unreachable = await createOrder(app, { type: 'direct', payment_options: { notification_url: dead } });
   await app.sandbox.engine.clock.advance(0);
   await rx.received(1);
-  const timeline = async (id: string) => JSON.stringify((await app.inject({ method: 'GET', url: `/_sandbox/orders/${id}/timeline`, headers: { api_key: API_KEY } })).json());
-  t.match(await timeline(noAck.order_id), /answered HTTP 200 \\"thanks\\" without acknowledging: answer HTTP 200 with OK in the first 100 characters/);
-  t.match(await timeline(unreachable.order_id), /could not be reached/);
-  t.equal((await api(app, 'GET', `/orders/${noAck.order_id}`)).json().data.status, 'initialized', 'advice changes no status');
+  const advice = async (id: string): Promise<string[]> => (await app.inject({ method: 'GET', url: `/_sandbox/orders/${id}`, headers: { api_key: API_KEY } })).json().advice;
+  t.match((await advice(noAck.order_id)).at(-1), /answered HTTP 200 "thanks" without acknowledging: answer HTTP 200 with OK in the first 100 characters/);
+  t.match((await advice(unreachable.order_id)).at(-1), /could not be reached/);
+  const order = (await api(app, 'GET', `/orders/${noAck.order_id}`)).json().data;
+  t.equal(order.status, 'initialized', 'advice changes no status');
+  const dash = await page(app, `/dashboard/sites/${API_KEY}/orders/${order.transaction_id}`);
+  t.match(dash.body, /without acknowledging/, 'on the dashboard');
 });

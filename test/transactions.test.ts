@@ -122,7 +122,7 @@ t.test('bad parameters are refused with the field and the fix', async (t) => {
     const res = await list(app, q);
     t.equal(res.statusCode, 400, JSON.stringify(q));
     t.equal(res.json().error_code, 1016);
-    t.match(res.json().error_info, info);
+    t.match(res.json().sandbox_hint, info);
   }
 });
 

@@ -3,6 +3,7 @@
  * (engine, delivery log, refunds, Second Chance outbox, rules). Plain data only: the ejs
  * templates escape every value, and nothing here changes state.
  */
+import { orderAdvice } from '../webhooks/order-advice.js';
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
 import { renderOptionsOf, renderOrder } from '../domain/render.js';
@@ -169,7 +170,7 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     .reverse()
     .map((n) => notificationModel(n, now));
   return {
-    advice: [...(o.advice ?? [])],
+    advice: orderAdvice(ctx.webhooks, o),
     row: orderRow(ctx, o),
     facts: [
       ['Site (API key)', o.site],

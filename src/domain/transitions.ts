@@ -24,8 +24,6 @@ export type Action =
   | { kind: 'ship'; shipping: ShippingInfo; invoice?: InvoiceInfo }
   /** Data-only update (invoice fields, extend expiry): no status change. */
   | { kind: 'update'; invoice?: InvoiceInfo; exclude_order?: boolean; expires_at?: number; scenario?: string | null; recurring_id?: string | null }
-  /** Integration advice learnt after creation (a receiver that did not acknowledge): timeline only. */
-  | { kind: 'advise'; advice: string }
   | { kind: 'refund'; refund: RefundRecord }
   | { kind: 'settle_refund'; refund_id: number }
   | { kind: 'void_refund'; refund_id: number };
@@ -186,12 +184,6 @@ export function applyTransition(order: OrderRecord, action: Action, ctx: Transit
       type = 'order_updated';
       break;
     }
-    case 'advise': {
-      if (order.advice?.includes(action.advice)) return { order, events: [] };
-      next = { ...order, advice: [...(order.advice ?? []), action.advice] };
-      type = 'order_updated';
-      break;
-    }
     case 'refund': {
       if (!REFUNDABLE.includes(order.status) || order.financial_status !== 'completed') {
         refuse('CANNOT_REFUND', `order ${String(order.order_id)} is ${order.status} (transaction ${order.financial_status}); only a completed payment can be refunded.`);
@@ -240,8 +232,7 @@ export function applyTransition(order: OrderRecord, action: Action, ctx: Transit
   const from = { status: order.status, financial_status: order.financial_status };
   const to = { status: next.status, financial_status: next.financial_status };
   const statusChanged = from.status !== to.status || from.financial_status !== to.financial_status;
-  const note = action.kind === 'advise' ? `advice: ${action.advice}` : ctx.note;
-  const entry = { at: now, cause: ctx.cause, action: action.kind, from, to, ...(note ? { note } : {}) };
+  const entry = { at: now, cause: ctx.cause, action: action.kind, from, to, ...(ctx.note ? { note: ctx.note } : {}) };
   next = { ...next, timeline: [...next.timeline, entry] };
   const event: TransitionEvent = {
     type,
