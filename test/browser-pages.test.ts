@@ -36,7 +36,8 @@ async function chooseBank(page: Page): Promise<void> {
 }
 
 t.test('browser pages', async (t) => {
-  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z' });
+  // These cases look at the result pages themselves: the "Payment confirmed" page is an option (by default the shopper goes straight back to the shop).
+  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z', confirmationPage: true });
   const browser = await launchBrowser(t);
   const merchant = await startMerchant(t);
 
