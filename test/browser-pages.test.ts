@@ -91,7 +91,7 @@ t.test('browser pages', async (t) => {
 
   await t.test('an expired order shows the expired page', async (t) => {
     const { page } = await newContext(t, browser);
-    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { type: 'redirect' }));
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { type: 'redirect', days_active: 1 }));
     await sandbox.app.sandbox.engine.clock.advance(24 * 3_600_000 + 1);
     t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'expired');
     await page.goto(order.payment_url);
