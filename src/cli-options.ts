@@ -4,6 +4,7 @@ import type { SandboxOptions } from './config.js';
 import { ConfigError } from './config.js';
 import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhooks/cli.js';
 import { AFTER_PAYMENT_FLAGS, AFTER_PAYMENT_HELP, afterPaymentCliOptions } from './after-payment-cli.js';
+import { PARITY_FLAGS, PARITY_HELP, parityCliOptions } from './parity-cli.js';
 
 export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
 
@@ -28,7 +29,7 @@ Usage: sofort-sandbox [options]
                       (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it)
   --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
                       preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
-${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}  --log               log every request (env LOG=1)
+${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}${PARITY_HELP}  --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
 
@@ -68,6 +69,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       'retention-days': { type: 'string' },
       ...WEBHOOK_FLAGS,
       ...AFTER_PAYMENT_FLAGS,
+      ...PARITY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -107,6 +109,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   Object.assign(opts, afterPaymentCliOptions(values, env, (o, m) => {
     throw new ConfigError(`${o}: ${m}`);
   }));
+  Object.assign(opts, parityCliOptions(values, env));
   return opts;
 }
 
