@@ -65,7 +65,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications, (site) => siteSettings.notificationUrl(site));
     control.setWebhookAckSource(webhooks.ackSource());
     control.onReset((site) => void webhooks.reset(site));
-    control.onReset((site) => siteSettings.reset(site, st));
+    control.onReset((site) => siteSettings.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
     return { config, store: st, engine, control, webhooks, siteSettings, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };

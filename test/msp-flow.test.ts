@@ -119,3 +119,18 @@ t.test('a site-level notification URL notifies orders without notification_url: 
   t.match((await control('PUT', { notification_url: null })).json(), { notification_url: byDefault.url, source: 'default' }, 'null goes back to the default');
   t.equal((await api(app, 'GET', `/orders/${c.order_id}`)).statusCode, 200);
 });
+
+t.test("the dashboard's settings page sets and shows a site's notification URL", async (t) => {
+  const app = await build(t);
+  const form = (fields: Record<string, string>) =>
+    app.inject({ method: 'POST', url: `/dashboard/sites/${API_KEY}/notification-url`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+  const saved = await form({ notification_url: 'https://shop.example/site-hook' });
+  t.equal(saved.statusCode, 303);
+  t.equal(saved.headers.location, `/dashboard/settings?site=${API_KEY}&done=site_settings&ref=https%3A%2F%2Fshop.example%2Fsite-hook`);
+  const settings = await app.inject({ method: 'GET', url: `/dashboard/settings?site=${API_KEY}`, headers: { accept: 'text/html' } });
+  t.match(settings.body, /data-testid="site-notification-url">https:\/\/shop\.example\/site-hook</);
+  t.match((await app.inject({ method: 'GET', url: '/_sandbox/webhooks/site-settings', headers: { api_key: API_KEY } })).json(), { notification_url: 'https://shop.example/site-hook', source: 'site' });
+  t.equal((await form({ notification_url: 'javascript:alert(1)' })).statusCode, 400, 'only http(s) URLs');
+  t.equal((await form({ notification_url: '' })).statusCode, 303, 'empty clears it');
+  t.match((await app.inject({ method: 'GET', url: '/_sandbox/webhooks/site-settings', headers: { api_key: API_KEY } })).json(), { notification_url: null, source: 'none' });
+});

@@ -62,7 +62,7 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
       if (typeof checked !== 'string') throw new ControlError(400, 'bad_request', checked.error);
       url = checked;
     }
-    ctx.siteSettings.setNotificationUrl(site, url, ctx.store);
+    ctx.siteSettings.setNotificationUrl(site, url);
     return done(reply, req, `/dashboard/settings?site=${encodeURIComponent(site)}`, 'site_settings', url ?? 'cleared');
   });
 

@@ -172,7 +172,7 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
         if (typeof checked !== 'string') throw new WebhookControlError(400, 'bad_request', checked.error);
         url = checked;
       }
-      ctx.siteSettings.setNotificationUrl(site, url, ctx.store);
+      ctx.siteSettings.setNotificationUrl(site, url);
       return ctx.siteSettings.view(site);
     }),
   );

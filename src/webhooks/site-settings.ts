@@ -32,7 +32,7 @@ export class SiteSettings {
   private readonly urls: Collection<string>;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly defaultUrl: string | null,
   ) {
     this.urls = store.collection<string>('site-notification-urls');
@@ -50,15 +50,15 @@ export class SiteSettings {
   }
 
   /** Set (a URL) or clear (null) the site's own notification URL. */
-  setNotificationUrl(site: string, url: string | null, store: Store): void {
-    store.transaction(() => {
+  setNotificationUrl(site: string, url: string | null): void {
+    this.store.transaction(() => {
       if (url === null) this.urls.delete(site);
       else this.urls.set(site, url);
     });
   }
 
-  reset(site: string | null, store: Store): void {
-    store.transaction(() => {
+  reset(site: string | null): void {
+    this.store.transaction(() => {
       for (const [k] of [...this.urls.entries()]) if (site === null || k === site) this.urls.delete(k);
     });
   }
