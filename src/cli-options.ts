@@ -5,6 +5,7 @@ import { ConfigError } from './config.js';
 import { readEnvFlag } from './env-flag.js';
 import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhooks/cli.js';
 import { AFTER_PAYMENT_FLAGS, AFTER_PAYMENT_HELP, afterPaymentCliOptions } from './after-payment-cli.js';
+import { PARITY_FLAGS, PARITY_HELP, parityCliOptions } from './parity-cli.js';
 
 export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
 
@@ -38,7 +39,7 @@ Usage: sofort-sandbox [options]
   --data-max-mb <n>   largest size of the data file in MiB (env DATA_MAX_MB; default no limit)
   --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
                       preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
-${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}  --log               log every request (env LOG=1)
+${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}${PARITY_HELP}  --log               log every request (env LOG=1)
   -h, --help          show this help
 `;
 
@@ -82,6 +83,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
       'retention-days': { type: 'string' },
       ...WEBHOOK_FLAGS,
       ...AFTER_PAYMENT_FLAGS,
+      ...PARITY_FLAGS,
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -127,6 +129,7 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
   const webhooks = webhookCliOptions(values, env, fail);
   if (webhooks) opts.webhooks = webhooks;
   Object.assign(opts, afterPaymentCliOptions(values, env, fail));
+  Object.assign(opts, parityCliOptions(values, env));
   return opts;
 }
 

@@ -6,8 +6,11 @@
 import type { RealTime } from './engine/clock.js';
 import type { SofortRules } from './domain/sofort-rules.js';
 import { DEFAULT_SOFORT_RULES } from './domain/sofort-rules.js';
+import type { MspTimeZone } from './domain/msp-time.js';
+import { DEFAULT_TIME_ZONE, MSP_TIME_ZONES } from './domain/msp-time.js';
 import type { WebhookConfig, WebhookOptions } from './webhooks/config.js';
 import { resolveWebhookConfig } from './webhooks/config.js';
+import { checkNotificationUrl } from './webhooks/site-settings.js';
 import type { AfterPaymentConfig, AfterPaymentOptions } from './after-payment-config.js';
 import { resolveAfterPayment } from './after-payment-config.js';
 
@@ -69,6 +72,19 @@ export interface SandboxOptions extends AfterPaymentOptions {
   retentionDays?: number;
   /** Notifications: delay, retries, timeout, faults (see src/webhooks/config.ts). */
   webhooks?: WebhookOptions;
+  /** Zone of `created`/`modified`/`completed` in answers: Europe/Amsterdam (default, as MultiSafepay) or UTC. */
+  timeZone?: MspTimeZone;
+  /** Fee in cents on every completed Sofort payment, shown as a `costs` line (default 39; 0 for none). */
+  transactionFee?: number;
+  /**
+   * Show a "Payment confirmed" page with a "Return to the shop" button after the bank
+   * confirms. Default false: the shopper lands on redirect_url at once, as at MultiSafepay.
+   */
+  confirmationPage?: boolean;
+  /** Send `initialized` notifications when a Sofort transaction starts (default true, as MultiSafepay). */
+  initializedNotifications?: boolean;
+  /** Site-level notification URL for every site (API key) without one of its own: orders without notification_url notify it. */
+  siteNotificationUrl?: string;
 }
 
 export interface SandboxConfig {
@@ -98,7 +114,15 @@ export interface SandboxConfig {
   readonly retentionDays: number | null;
   readonly dataMaxMb: number | null;
   readonly webhooks: WebhookConfig;
+  readonly timeZone: MspTimeZone;
+  readonly transactionFee: number;
+  readonly confirmationPage: boolean;
+  readonly initializedNotifications: boolean;
+  readonly siteNotificationUrl: string | null;
 }
+
+/** Sofort fee per completed payment in cents; api-facts §3 shows a "0.39 For SOFORT Banking Transactions" costs line. */
+export const DEFAULT_TRANSACTION_FEE = 39;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -176,7 +200,27 @@ export function resolveConfig(opts: SandboxOptions = {}): SandboxConfig {
   const journalSize = opts.journalSize ?? 500;
   if (!Number.isInteger(journalSize) || journalSize < 1 || journalSize > 100_000) fail('journalSize', 'must be a whole number from 1 to 100000');
 
+  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!MSP_TIME_ZONES.includes(timeZone)) fail('timeZone', `must be ${MSP_TIME_ZONES.join(' or ')}, got ${String(opts.timeZone)}`);
+  const transactionFee = opts.transactionFee ?? DEFAULT_TRANSACTION_FEE;
+  if (!Number.isSafeInteger(transactionFee) || transactionFee < 0) fail('transactionFee', `must be a whole number of cents, 0 or more (e.g. 39 for 0.39 EUR), got ${String(opts.transactionFee)}`);
+
+  let siteNotificationUrl: string | null = null;
+  if (opts.siteNotificationUrl !== undefined && opts.siteNotificationUrl !== '') {
+    const checked = checkNotificationUrl(opts.siteNotificationUrl);
+    if (typeof checked !== 'string') fail('siteNotificationUrl', checked.error);
+    siteNotificationUrl = checked;
+  }
+  for (const k of ['confirmationPage', 'initializedNotifications'] as const) {
+    if (opts[k] !== undefined && typeof opts[k] !== 'boolean') fail(k, `must be true or false, got ${String(opts[k])}`);
+  }
+
   return Object.freeze({
+    timeZone,
+    transactionFee,
+    confirmationPage: opts.confirmationPage ?? false,
+    initializedNotifications: opts.initializedNotifications ?? true,
+    siteNotificationUrl,
     controlToken,
     controlAllowRemote: opts.controlAllowRemote ?? false,
     controlOpen: opts.controlOpen ?? false,

@@ -18,6 +18,8 @@ import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { SecurityState } from './security/state.js';
 import { createSecurityState } from './security/state.js';
 import { ownHostNames } from './webhooks/self-target.js';
+import { renderOptionsOf } from './domain/render.js';
+import { SiteSettings } from './webhooks/site-settings.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
 export interface SandboxContext extends AfterPaymentServices {
@@ -30,6 +32,8 @@ export interface SandboxContext extends AfterPaymentServices {
   readonly webhooks: WebhookDispatcher;
   /** Token guess throttle, dashboard sessions, the sender's own ports (src/security/). */
   readonly security: SecurityState;
+  /** Per-site settings of MultiSafepay's dashboard (site-level notification URL). */
+  readonly siteSettings: SiteSettings;
   /** Things to close when the app closes, last added first. */
   readonly closers: Array<() => void | Promise<void>>;
 }
@@ -63,12 +67,17 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
     const security = createSecurityState(realTime);
-    const webhooks = new WebhookDispatcher(engine, config.webhooks, { ownPorts: security.ownOutgoingPorts, ownHosts: ownHostNames(config) });
+    const siteSettings = new SiteSettings(st, config.siteNotificationUrl);
+    const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications, (site) => siteSettings.notificationUrl(site), {
+      ownPorts: security.ownOutgoingPorts,
+      ownHosts: ownHostNames(config),
+    });
     control.setWebhookAckSource(webhooks.ackSource());
     engine.onReset('notifications', (site) => webhooks.reset(site));
+    engine.onReset('site_settings', (site) => siteSettings.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));
-    return { config, store: st, engine, control, webhooks, security, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
+    return { config, store: st, engine, control, webhooks, security, siteSettings, ...afterPayment, closers: [() => webhooks.close().then(() => undefined)] };
   } catch (err) {
     if (own) st.close();
     throw err;

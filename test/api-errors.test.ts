@@ -5,6 +5,7 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE } from '../src/index.js';
 import { simulatedPayer } from '../src/engine/payer.js';
 import { API_KEY, api, build, createOrder, orderBody } from './helpers/build.js';
 import { assertOpenApi } from './helpers/openapi.js';
@@ -16,7 +17,8 @@ function rejects(t: Test, res: Res, http: number, code: number, info: RegExp, la
   t.equal(res.statusCode, http, `${label}: HTTP ${http}`);
   const body = res.json();
   t.equal(body.error_code, code, `${label}: error_code ${code}`, { body });
-  t.match(body.error_info, info, `${label}: error_info says what to fix`);
+  t.equal(body.error_info, Object.values(ERROR_CATALOGUE).find((e) => e.code === code)?.title, `${label}: error_info is MultiSafepay's own text`);
+  t.match(body.sandbox_hint, info, `${label}: sandbox_hint says what to fix`);
   assertOpenApi(t, method, path, res);
 }
 
@@ -35,7 +37,7 @@ t.test('1032: no key, a short key, or a key not in the configured list', async (
   const closed = await build(t, { apiKeys: ['allowed-key-1', 'allowed-key-2'] });
   rejects(t, await api(closed, 'POST', '/orders', orderBody(), { key: 'some-other-key' }), 401, 1032, /not one of the keys.*--api-key/, 'unlisted key');
   t.equal((await api(closed, 'POST', '/orders', orderBody(), { key: 'allowed-key-2' })).statusCode, 200, 'a listed key works');
-  const info = (await api(closed, 'GET', '/gateways', undefined, { key: 'secret-but-wrong' })).json().error_info as string;
+  const info = (await api(closed, 'GET', '/gateways', undefined, { key: 'secret-but-wrong' })).json().sandbox_hint as string;
   t.notMatch(info, /secret-but-wrong/, 'the rejected key is not echoed back in full');
 });
 
@@ -191,7 +193,7 @@ t.test('9999 and 1000: requests that cannot be read, unknown endpoints, unsuppor
   const unknown = await api(app, 'GET', '/nothing-here');
   t.equal(unknown.statusCode, 404);
   t.equal(unknown.json().error_code, 1000);
-  t.match(unknown.json().error_info, /no endpoint GET \/v1\/json\/nothing-here/);
+  t.match(unknown.json().sandbox_hint, /no endpoint GET \/v1\/json\/nothing-here/);
 
   const del = await api(app, 'DELETE', '/orders/x');
   t.equal(del.statusCode, 404, 'no DELETE on orders');
@@ -201,5 +203,5 @@ t.test('9999 and 1000: requests that cannot be read, unknown endpoints, unsuppor
   const postGet = await api(app, 'POST', '/orders/abc', { status: 'cancelled' });
   t.equal(postGet.statusCode, 405, 'POST on an order without X-HTTP-Method-Override');
   t.equal(postGet.json().error_code, 9999);
-  t.match(postGet.json().error_info, /X-HTTP-Method-Override/);
+  t.match(postGet.json().sandbox_hint, /X-HTTP-Method-Override/);
 });

@@ -45,7 +45,7 @@ t.test('GET /gateways/{id} is case-insensitive and 1023 for other gateways', asy
   t.equal(ideal.statusCode, 404);
   assertOpenApi(t, 'GET', '/gateways/IDEAL', ideal);
   t.equal(ideal.json().error_code, 1023);
-  t.match(ideal.json().error_info, /DIRECTBANK/);
+  t.match(ideal.json().sandbox_hint, /DIRECTBANK/);
 });
 
 t.test('GET /payment-methods lists Sofort with its limits and countries', async (t) => {

@@ -137,7 +137,7 @@ t.test('PATCH status shipped records track-and-trace on a paid order', async (t)
   const unpaid = await api(app, 'PATCH', `/orders/${order_id}`, { status: 'shipped', tracktrace_code: '3SABCD' });
   t.equal(unpaid.statusCode, 422, 'an unpaid order cannot ship');
   t.equal(unpaid.json().error_code, 1021);
-  t.match(unpaid.json().error_info, /paid/);
+  t.match(unpaid.json().sandbox_hint, /paid/);
 
   const engine = app.sandbox.engine;
   const tx = (await api(app, 'GET', `/orders/${order_id}`)).json().data.transaction_id;
@@ -172,7 +172,7 @@ t.test('PATCH with a status the API cannot set is refused with 1016', async (t) 
     const res = await api(app, 'PATCH', `/orders/${order_id}`, { status });
     t.equal(res.statusCode, 400, `status ${JSON.stringify(status)}`);
     t.equal(res.json().error_code, 1016);
-    t.match(res.json().error_info, /cancelled|shipped/);
+    t.match(res.json().sandbox_hint, /cancelled|shipped/);
   }
   const notObject = await api(app, 'PATCH', `/orders/${order_id}`, '["cancelled"]');
   t.equal(notObject.statusCode, 400);

@@ -19,8 +19,8 @@ t.test('two sandboxes in one process are independent', async (t) => {
   t.equal(a.apiUrl, `${a.url}/v1/json/`);
   t.not(a.url, b.url);
 
-  t.equal((await post(a.apiUrl, orderBody({ order_id: 'same', amount: 1000 }))).status, 200);
-  t.equal((await post(b.apiUrl, orderBody({ order_id: 'same', amount: 2000 }))).status, 200);
+  t.equal((await post(a.apiUrl, orderBody({ order_id: 'same', amount: 1000, type: 'direct' }))).status, 200);
+  t.equal((await post(b.apiUrl, orderBody({ order_id: 'same', amount: 2000, type: 'direct' }))).status, 200);
   const get = async (apiUrl: string) => ((await (await fetch(`${apiUrl}orders/same`, { headers: { api_key: API_KEY } })).json()) as { data: { amount: number; status: string } }).data;
   t.equal((await get(a.apiUrl)).amount, 1000);
   t.equal((await get(b.apiUrl)).amount, 2000);

@@ -48,7 +48,7 @@ t.test('browser dashboard', async (t) => {
 
   // A paid order whose first notification failed, an unpaid one, and one with hostile text.
   const paid = await createOrderHttp(sandbox.apiUrl, body(hook.url, { amount: 8990, description: 'Espresso machine' }), SITE);
-  const waiting = await createOrderHttp(sandbox.apiUrl, body(hook.url, { second_chance: { send_email: true } }), SITE);
+  const waiting = await createOrderHttp(sandbox.apiUrl, body(hook.url, { second_chance: { send_email: true }, days_active: 1 }), SITE);
   const hostile = await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'qa-<img src=x onerror=alert(1)>', description: '<script>alert("x")</script> & "quotes"' }), SITE);
   await createOrderHttp(sandbox.apiUrl, body(hook.url, { order_id: 'other-site-order' }), 'another-site-key');
   await control(sandbox.url, `/orders/${paid.order_id}/scenario`, { scenario: 'completed', delay: 0 });

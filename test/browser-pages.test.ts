@@ -36,7 +36,8 @@ async function chooseBank(page: Page): Promise<void> {
 }
 
 t.test('browser pages', async (t) => {
-  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z' });
+  // These cases look at the result pages themselves: the "Payment confirmed" page is an option (by default the shopper goes straight back to the shop).
+  const sandbox = await start(t, { manualClock: true, startTime: '2026-04-01T09:30:00Z', confirmationPage: true });
   const browser = await launchBrowser(t);
   const merchant = await startMerchant(t);
 
@@ -90,7 +91,7 @@ t.test('browser pages', async (t) => {
 
   await t.test('an expired order shows the expired page', async (t) => {
     const { page } = await newContext(t, browser);
-    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { type: 'redirect' }));
+    const order = await createOrderHttp(sandbox.apiUrl, orderBody(merchant.url, { type: 'redirect', days_active: 1 }));
     await sandbox.app.sandbox.engine.clock.advance(24 * 3_600_000 + 1);
     t.equal((await orderStatusHttp(sandbox.apiUrl, order.order_id)).status, 'expired');
     await page.goto(order.payment_url);

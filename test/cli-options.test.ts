@@ -91,3 +91,20 @@ t.test('--help and -h; the help text lists every core flag with its env var', as
     t.match(HELP, new RegExp(`${flag}[^\\n]*\\n?[^\\n]*env ${env}`), `${flag} / ${env}`);
   }
 });
+
+t.test('the flags that match production: time zone, fee, confirmation page, initialized notifications, site notification URL', async (t) => {
+  t.match(
+    parseCli(['--time-zone', 'UTC', '--transaction-fee', '0', '--confirmation-page', '--no-initialized-notifications', '--site-notification-url', 'https://shop.example/hook'], {}),
+    { timeZone: 'UTC', transactionFee: 0, confirmationPage: true, initializedNotifications: false, siteNotificationUrl: 'https://shop.example/hook' },
+  );
+  t.match(
+    parseCli([], { TIME_ZONE: 'UTC', TRANSACTION_FEE: '25', CONFIRMATION_PAGE: '1', INITIALIZED_NOTIFICATIONS: '0', SITE_NOTIFICATION_URL: 'https://shop.example/env' }),
+    { timeZone: 'UTC', transactionFee: 25, confirmationPage: true, initializedNotifications: false, siteNotificationUrl: 'https://shop.example/env' },
+  );
+  const plain = parseCli([], {});
+  for (const k of ['timeZone', 'transactionFee', 'confirmationPage', 'initializedNotifications', 'siteNotificationUrl']) t.notOk(k in plain, `${k}: default unless asked`);
+  t.throws(() => parseCli(['--transaction-fee', '0.39'], {}), /--transaction-fee: "0.39" is not a whole number of cents/);
+  for (const [flag, env] of [['--time-zone', 'TIME_ZONE'], ['--transaction-fee', 'TRANSACTION_FEE'], ['--confirmation-page', 'CONFIRMATION_PAGE=1'], ['--site-notification-url', 'SITE_NOTIFICATION_URL']] as const) {
+    t.match(HELP, new RegExp(`${flag}[^\\n]*\\n?[^\\n]*env ${env}`), `${flag} / ${env} in --help`);
+  }
+});

@@ -74,3 +74,16 @@ t.test('rules can be overridden per sandbox', async (t) => {
   t.equal(c.rules.unclearedFromAmount, 50_000);
   t.equal(c.rules.transactionLifetimeMs, 86_400_000, 'others keep their default');
 });
+
+t.test('options that match production: defaults as MultiSafepay behaves, refusals that name the option', async (t) => {
+  const c = resolveConfig();
+  t.equal(c.timeZone, 'Europe/Amsterdam');
+  t.equal(c.transactionFee, 39);
+  t.equal(c.confirmationPage, false);
+  t.equal(c.initializedNotifications, true);
+  t.equal(c.siteNotificationUrl, null);
+  t.throws(() => resolveConfig({ timeZone: 'CET' as 'UTC' }), { name: 'ConfigError', message: /^timeZone: must be Europe\/Amsterdam or UTC, got CET/ });
+  t.throws(() => resolveConfig({ transactionFee: -1 }), { message: /^transactionFee: must be a whole number of cents/ });
+  t.throws(() => resolveConfig({ siteNotificationUrl: 'ftp://x' }), { message: /^siteNotificationUrl: notification_url must be an absolute http\(s\) URL/ });
+  t.throws(() => resolveConfig({ confirmationPage: 'yes' as unknown as boolean }), { message: /^confirmationPage: must be true or false/ });
+});

@@ -51,8 +51,8 @@ t.test("a site's own clock travels in time without moving other sites", async (t
   const other = control.forSite(OTHER_KEY);
   const own = await control.ownClock();
   t.match(own, { clock: 'site', site: control.apiKey, now: START });
-  const mine = await createOrder({ order_id: 'mine' });
-  const theirs = await createOrder({ order_id: 'theirs' }, OTHER_KEY);
+  const mine = await createOrder({ order_id: 'mine', days_active: 1 });
+  const theirs = await createOrder({ order_id: 'theirs', days_active: 1 }, OTHER_KEY);
 
   await control.advance('2d');
   t.equal((await control.order(mine)).status, 'expired', 'my order expired on my clock');
@@ -82,7 +82,7 @@ t.test('a manual clock runs expiry, uncleared completion and the whole webhook r
   const hook = await receiver(t, () => ({ status: 500, body: 'broken' }));
   const { control, createOrder } = await sandbox(t);
   const notify = { notification_url: hook.url, redirect_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cancel' };
-  const abandoned = await createOrder({ order_id: 'walks-away', payment_options: notify });
+  const abandoned = await createOrder({ order_id: 'walks-away', days_active: 1, payment_options: notify });
   const uncleared = await createOrder({ order_id: 'slow-money', payment_options: notify });
   await control.outcome(uncleared, 'uncleared', { delay: 0 });
 

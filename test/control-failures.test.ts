@@ -13,7 +13,7 @@ t.test('1024 for the order a test chooses, once', async (t) => {
 
   const failed = await api('POST', '/orders', orderBody({ order_id: 'fail-1024-a' }));
   t.equal(failed.status, 422);
-  t.match(failed.json, { success: false, data: {}, error_code: 1024, error_info: /^Transaction declined: simulated by sandbox failure rule / });
+  t.match(failed.json, { success: false, data: {}, error_code: 1024, error_info: 'Transaction declined', sandbox_hint: /^Transaction declined: simulated by sandbox failure rule / });
   t.equal((await api('GET', '/orders/fail-1024-a')).json.error_code, 1006, 'the refused order was not created');
   t.equal((await api('POST', '/orders', orderBody({ order_id: 'other-1' }))).status, 200, 'other orders go through');
   t.equal((await api('POST', '/orders', orderBody({ order_id: 'fail-1024-b' }))).status, 200, 'a once rule is spent');
@@ -34,7 +34,7 @@ t.test('any catalogue error, n times, matched on amount; on another route', asyn
   await control.failure('http', { on: 'GET /orders/*', status: 500, match: { order_id: 'read-*' }, once: true });
   const r = await api('GET', `/orders/${id}`);
   t.equal(r.status, 500);
-  t.match(r.json, { success: false, error_code: 9999, error_info: /HTTP 500 simulated/ });
+  t.match(r.json, { success: false, error_code: 9999, error_info: 'Unknown error', sandbox_hint: /HTTP 500 simulated/ });
   t.equal((await api('GET', `/orders/${id}`)).status, 200);
 });
 

@@ -19,7 +19,7 @@ t.test('a scenario rule with a delay plays every outcome on its own when the clo
     await control.scenario(scenario as 'completed', { match: { order_id: `sc-${scenario}-*` }, delay: '5m' });
   }
   const ids: Record<string, string> = {};
-  for (const scenario of Object.keys(expected)) ids[scenario] = await createOrder({ order_id: `sc-${scenario}-1` });
+  for (const scenario of Object.keys(expected)) ids[scenario] = await createOrder({ order_id: `sc-${scenario}-1`, days_active: 1 });
 
   for (const scenario of Object.keys(expected)) {
     const o = await control.order(ids[scenario]!);

@@ -141,7 +141,7 @@ t.test('accept or void a reserved refund; a settled one cannot be accepted again
 
 t.test('advance the clock: everything due on the way runs before the answer', async (t) => {
   const app = await build(t, { manualClock: true, startTime: START });
-  const o = await createOrder(app);
+  const o = await createOrder(app, { days_active: 1 });
   const res = await post(app, '/dashboard/clock/advance', { by: '1d', back: `/dashboard?site=${API_KEY}&done=old&ref=x` });
   t.equal(res.statusCode, 303);
   t.equal(res.headers.location, `/dashboard?site=${API_KEY}&done=advanced&ref=forward+1d%3B+1+timed+job+ran`);

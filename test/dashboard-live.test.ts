@@ -147,7 +147,7 @@ t.test('webhook attempts reach the order page', async (t) => {
   await control(s.url, `/orders/${o.order_id}/scenario`, { scenario: 'completed', delay: 0 });
   await stream.next(change);
   await control(s.url, '/clock/advance', { by: '1s' });
-  t.equal(hook.requests.length, 1);
+  t.equal(hook.requests.length, 2, 'initialized (a direct order starts its Sofort transaction at creation), then completed');
   const sent = await stream.next((e) => change(e) && e.data?.webhooks === true);
   t.same(txs(sent), [o.transaction_id]);
   stream.close();

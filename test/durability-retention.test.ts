@@ -10,11 +10,14 @@ import type { FastifyInstance } from 'fastify';
 import type { OrderRecord } from '../src/domain/order.js';
 import { simulatedPayer } from '../src/engine/payer.js';
 import { SWEEP_EVERY_MS, expiredOrders } from '../src/engine/retention.js';
-import { API_KEY, api, build, createOrder } from './helpers/build.js';
+import { API_KEY, api, build, createOrder as createLink } from './helpers/build.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.parse('2026-05-04T08:00:00Z');
+
+/** Orders here are 1-day links: they expire after a day, as the retention cases assume. */
+const createOrder = (app: FastifyInstance, overrides: Record<string, unknown> = {}, key?: string) => createLink(app, { days_active: 1, ...overrides }, key);
 
 const statusOf = async (app: FastifyInstance, id: string): Promise<string | number> => {
   const res = await api(app, 'GET', `/orders/${id}`);

@@ -27,14 +27,14 @@ t.test('an unpaid Sofort order expires exactly one day after it was created', as
   const app = await build(t, { manualClock: true, startTime: START });
   const { order_id } = await createOrder(app, { type: 'direct' });
   const created = await order(app, order_id);
-  t.equal(created.created, '2026-03-01T10:00:00', 'created at the sandbox start time');
+  t.equal(created.created, '2026-03-01T11:00:00', 'created at the sandbox start time, in Amsterdam local time (UTC+1 in March)');
 
   await app.sandbox.engine.clock.advance(DAY - 1);
   t.equal((await order(app, order_id)).status, 'initialized', 'still open a millisecond before');
   await app.sandbox.engine.clock.advance(1);
   const expired = await order(app, order_id);
   t.same([expired.status, expired.financial_status], ['expired', 'expired']);
-  t.equal(expired.modified, '2026-03-02T10:00:00');
+  t.equal(expired.modified, '2026-03-02T11:00:00');
 
   const record = app.sandbox.engine.findOrder(API_KEY, order_id)!;
   t.same(record.timeline.map((e) => [e.cause, e.action, e.to.status]), [['api', 'create', 'initialized'], ['clock', 'expire', 'expired']]);
@@ -62,7 +62,7 @@ t.test('below 100 EUR the payment completes at once and never expires afterwards
   pay(app, tx);
   const paid = await order(app, order_id);
   t.same([paid.status, paid.financial_status], ['completed', 'completed']);
-  t.equal(paid.completed, '2026-03-01T11:00:00');
+  t.equal(paid.completed, '2026-03-01T12:00:00');
   t.equal(paid.reason, 'SUCCESS');
   t.equal(paid.payment_details.type, 'DIRECTBANK');
   t.match(paid.payment_details.account_iban, /^[A-Z]{2}\d{2}/);
@@ -85,7 +85,7 @@ t.test('from 100 EUR the payment goes uncleared and completes 24 hours after aut
   await app.sandbox.engine.clock.advance(1);
   const done = await order(app, order_id);
   t.same([done.status, done.financial_status], ['completed', 'completed']);
-  t.equal(done.completed, '2026-03-02T12:00:00', 'stamped exactly 24 h after authorisation');
+  t.equal(done.completed, '2026-03-02T13:00:00', 'stamped exactly 24 h after authorisation');
 
   const timeline = app.sandbox.engine.findOrder(API_KEY, order_id)!.timeline;
   t.same(timeline.map((e) => [e.cause, e.action, e.to.status, e.at - T0]), [
@@ -98,12 +98,12 @@ t.test('from 100 EUR the payment goes uncleared and completes 24 hours after aut
 t.test('one big jump of the clock fires expiry and clearing of many orders in time order', async (t) => {
   const app = await build(t, { manualClock: true, startTime: START });
   const a = await createOrder(app, { amount: 50_000 });
-  const b = await createOrder(app, { amount: 1000 });
+  const b = await createOrder(app, { amount: 1000, type: 'direct' });
   pay(app, (await order(app, a.order_id)).transaction_id);
   const events: EngineEvent[] = [];
   app.sandbox.engine.onEvent((e) => void events.push(e));
   await app.sandbox.engine.clock.advance(30 * DAY);
-  // Both fall due at T0 + 1 day; b's expiry timer was set (at creation) before a's clearing timer (at payment).
+  // Both fall due at T0 + 1 day (b is a direct order: its Sofort transaction started at creation); b's expiry timer was set (at creation) before a's clearing timer (at payment).
   t.same(events.map((e) => [e.order_id, 'action' in e ? e.action : e.type, e.at - T0]), [
     [b.order_id, 'expire', DAY],
     [a.order_id, 'clear', DAY],
@@ -163,7 +163,8 @@ t.test('reset forgets the orders and timers of one site only', async (t) => {
 
 t.test('the same seed gives the same ids; different seeds differ; session ids are never seeded', async (t) => {
   const ids = async (seed: string) => {
-    const app = await build(t, { seed, manualClock: true });
+    // The id begins with the sandbox clock's Unix seconds: a fixed start time makes it repeatable.
+    const app = await build(t, { seed, manualClock: true, startTime: START });
     const { data } = await createOrder(app, { type: 'direct' });
     return { tx: data.transaction_id, session: data.payment_url.split('/')[4] };
   };
@@ -173,6 +174,7 @@ t.test('the same seed gives the same ids; different seeds differ; session ids ar
   t.not(again.session, a.session, 'the session id (the key to the bank page) comes from crypto randomness');
   t.not((await ids('beta')).tx, a.tx);
   t.ok(Number.isSafeInteger(a.tx));
+  t.match(String(a.tx), new RegExp(`^${T0 / 1000}\\d{6}$`), '16 digits: the Unix seconds of creation, then 6 seeded digits');
 });
 
 t.test('a paid order refuses to expire, cancel or be paid twice (1021)', async (t) => {

@@ -34,9 +34,9 @@ t.test('codes are unique, whole numbers, and every entry is complete', async (t)
   t.equal(findErrorByCode(4242), undefined);
 });
 
-t.test('ApiError renders MultiSafepay\'s envelope, its info starting with the title', async (t) => {
+t.test('ApiError renders MultiSafepay\'s envelope: error_info is exactly MultiSafepay\'s text, the hint goes in sandbox_hint', async (t) => {
   const e = new ApiError('INVALID_AMOUNT', 'amount must not be negative; got -1');
-  t.same(e.toEnvelope(), { success: false, data: {}, error_code: 1001, error_info: 'Invalid amount: amount must not be negative; got -1' });
+  t.same(e.toEnvelope(), { success: false, data: {}, error_code: 1001, error_info: 'Invalid amount', sandbox_hint: 'Invalid amount: amount must not be negative; got -1' });
   t.equal(e.http, 400);
   t.equal(e.code, 1001);
   t.ok(e instanceof Error);

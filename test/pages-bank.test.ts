@@ -41,7 +41,7 @@ t.test('redirect flow below 100 EUR: completed, bank details on the order, retur
 
   const confirm = await post(app, `/bank/${session}/tan`, { tan: '123456' });
   t.equal(confirm.statusCode, 303, 'post/redirect/get: a refresh cannot re-submit');
-  t.equal(confirm.headers.location, `/bank/${session}/?lang=en_US`);
+  t.equal(confirm.headers.location, `https://shop.example/thanks?from=msp&transactionid=${order_id}`, 'straight back to the shop, as MultiSafepay redirects');
 
   const s = await statusOf(app, order_id);
   t.same([s.status, s.financial_status], ['completed', 'completed']);

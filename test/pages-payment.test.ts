@@ -15,7 +15,7 @@ t.test('the payment page shows the order in the customer locale and offers the t
   t.equal(testId(res.body, 'amount'), '€1,234.56');
   t.equal(testId(res.body, 'description'), 'Two mugs');
   t.equal(testId(res.body, 'order-id'), 'shop-1001');
-  t.equal(testId(res.body, 'expires'), 'Mar 2, 2026, 10:00 AM UTC', 'a Sofort order lives one day');
+  t.equal(testId(res.body, 'expires'), 'Mar 31, 2026, 10:00 AM UTC', 'a redirect order lives as a 30-day link until the shopper starts paying by Sofort');
   t.match(res.body, /<html lang="en">/);
   t.match(res.body, /Test platform/);
   for (const label of ['Completed', 'Uncleared then completed', 'Declined', 'Cancelled', 'Expired', 'Customer never comes back']) {

@@ -132,7 +132,7 @@ t.test('unknown tokens, tokens of another customer or site, and a missing refere
     const res = await api(app, 'POST', '/orders', body, { key });
     t.equal(res.statusCode, http, what);
     t.equal(res.json().error_code, code, what);
-    t.match(res.json().error_info, info, what);
+    t.match(res.json().sandbox_hint, info, what);
     t.equal((await api(app, 'GET', `/orders/${String(body.order_id)}`, undefined, { key })).statusCode, 404, `${what}: no order`);
   }
 });
@@ -149,7 +149,7 @@ t.test('no token without customer.reference, without recurring_model, or when th
   await api(app, 'PATCH', `/orders/${cancelled.order_id}`, { status: 'cancelled' });
   const none = await api(app, 'GET', '/recurring/c-1');
   t.equal(none.statusCode, 404);
-  t.same(none.json(), { success: false, data: {}, error_code: 1000, error_info: 'Not found: no tokens for customer reference c-1 on this site' });
+  t.same(none.json(), { success: false, data: {}, error_code: 1000, error_info: 'Not found', sandbox_hint: 'Not found: no tokens for customer reference c-1 on this site' });
   t.same(openApiErrors('GET', '/recurring/c-1', 404, none.json()), []);
 });
 
@@ -163,7 +163,7 @@ t.test('a token can be updated (expiry_date) and removed; a removed token charge
   t.equal((await api(app, 'GET', `/recurring/customer-42/token/${token}`)).json().data.expiry_date, '2512');
   const bad = await api(app, 'PATCH', `/recurring/customer-42/update/${token}`, { expiry_date: '25-12' });
   t.equal(bad.json().error_code, 1016);
-  t.match(bad.json().error_info, /expiry_date must be YYMM/);
+  t.match(bad.json().sandbox_hint, /expiry_date must be YYMM/);
   t.equal((await api(app, 'PATCH', '/recurring/customer-42/update/nope', { expiry_date: '2512' })).json().error_code, 1000);
 
   const del = await api(app, 'DELETE', `/recurring/customer-42/remove/${token}`);

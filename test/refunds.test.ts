@@ -36,7 +36,7 @@ t.test('a full refund (no amount): refund_id answered, order refunded, refund re
   t.equal(after.related_transactions.length, 1);
   t.match(after.related_transactions[0], {
     amount: 1000, currency: 'EUR', description: 'Returned goods', status: 'reserved', type: 'refund',
-    transaction_id: body.data.refund_id, order_id, refund_order_id: order_id, created: '2026-03-10T15:00:00',
+    transaction_id: body.data.refund_id, order_id, refund_order_id: order_id, created: '2026-03-10T16:00:00',
   });
   t.same(openApiErrors('GET', `/orders/${order_id}`, 200, { success: true, data: after }), []);
 });
@@ -67,7 +67,7 @@ t.test('partial refunds grow amount_refunded until the order is refunded; more t
   t.equal(tooMuch.statusCode, 422);
   t.same(openApiErrors('POST', `/orders/${order_id}/refunds`, 422, tooMuch.json()), []);
   t.equal(tooMuch.json().error_code, 1034);
-  t.match(tooMuch.json().error_info, /^Cannot refund transaction: amount 3001 is more than the 3000 cents left/);
+  t.match(tooMuch.json().sandbox_hint, /^Cannot refund transaction: amount 3001 is more than the 3000 cents left/);
 
   const rest = await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR' });
   t.equal(rest.statusCode, 200, 'no amount refunds what is left');
@@ -78,7 +78,7 @@ t.test('partial refunds grow amount_refunded until the order is refunded; more t
 
   const again = await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', amount: 10 });
   t.equal(again.json().error_code, 1034, 'a fully refunded order cannot be refunded');
-  t.match(again.json().error_info, /refunded/);
+  t.match(again.json().sandbox_hint, /refunded/);
 });
 
 t.test('the same amount again within 5 minutes is 1034; after 5 minutes of sandbox time it is accepted', async (t) => {
@@ -89,7 +89,7 @@ t.test('the same amount again within 5 minutes is 1034; after 5 minutes of sandb
   const dup = await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', amount: 1000 });
   t.equal(dup.statusCode, 422);
   t.equal(dup.json().error_code, 1034);
-  t.match(dup.json().error_info, /same amount \(1000\).*less than 5 minutes ago.*Wait 1 s/);
+  t.match(dup.json().sandbox_hint, /same amount \(1000\).*less than 5 minutes ago.*Wait 1 s/);
   t.equal((await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', amount: 999 })).statusCode, 200, 'another amount is fine');
   await app.sandbox.engine.clock.advance(1000);
   t.equal((await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', amount: 1000 })).statusCode, 200);
@@ -106,7 +106,7 @@ t.test('unpaid, cancelled, uncleared and declined orders cannot be refunded (103
     const res = await api(app, 'POST', `/orders/${id}/refunds`, { currency: 'EUR', amount: 100 });
     t.equal(res.statusCode, 422, what);
     t.equal(res.json().error_code, 1034, what);
-    t.match(res.json().error_info, new RegExp(`is ${status}.*only a completed payment can be refunded`), what);
+    t.match(res.json().sandbox_hint, new RegExp(`is ${status}.*only a completed payment can be refunded`), what);
     const o = await getOrder(app, id);
     t.equal(o.amount_refunded, 0, `${what}: nothing refunded`);
     t.equal(o.related_transactions, null, `${what}: no refund recorded`);
@@ -141,7 +141,7 @@ t.test('request errors name the field: currency, amount, description, refund_ord
     const res = await api(app, 'POST', `/orders/${order_id}/refunds`, body);
     t.equal(res.statusCode, http, `${what}: HTTP`);
     t.equal(res.json().error_code, code, `${what}: code`);
-    t.match(res.json().error_info, info, `${what}: error_info`);
+    t.match(res.json().sandbox_hint, info, `${what}: sandbox_hint`);
     t.same(openApiErrors('POST', `/orders/${order_id}/refunds`, res.statusCode, res.json()), [], `${what}: envelope`);
   }
   const none = await api(app, 'POST', '/orders/no-such-order/refunds', { currency: 'EUR' });
@@ -155,7 +155,7 @@ t.test('chargebacks are refused clearly: Sofort has none', async (t) => {
   const { order_id } = await paidOrder(app);
   const res = await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', type: 'chargeback' });
   t.equal(res.json().error_code, 1034);
-  t.match(res.json().error_info, /Sofort has no chargebacks/);
+  t.match(res.json().sandbox_hint, /Sofort has no chargebacks/);
   const dotnet = await api(app, 'POST', `/orders/${order_id}/refunds`, { currency: 'EUR', amount: 100, type: 'refund' });
   t.equal(dotnet.statusCode, 200, "the .NET client's type:refund is accepted");
   const c = await control(app, 'POST', `/orders/${order_id}/chargeback`);
@@ -175,7 +175,7 @@ t.test('a reserved refund settles at the next midnight (UTC) of the sandbox cloc
   await app.sandbox.engine.clock.advance(1000);
   const o = await getOrder(app, order_id);
   t.equal(o.related_transactions[0].status, 'completed');
-  t.equal(o.related_transactions[0].modified, '2026-03-11T00:00:00');
+  t.equal(o.related_transactions[0].modified, '2026-03-11T01:00:00', 'midnight UTC is 01:00 in Amsterdam in March');
   t.equal(o.status, 'partial_refunded');
   t.same((await control(app, 'GET', '/refunds?status=reserved')).body.refunds, []);
 });
@@ -227,7 +227,7 @@ t.test('PATCH {"status":"void"} cancels a reserved refund: the amount is refunda
 
   const twice = await api(app, 'PATCH', `/orders/${order_id}/refunds/${refund_id}`, { status: 'void' });
   t.equal(twice.json().error_code, 1034);
-  t.match(twice.json().error_info, /is void; only a reserved refund can be cancelled/);
+  t.match(twice.json().sandbox_hint, /is void; only a reserved refund can be cancelled/);
 });
 
 t.test('void errors: settled refund, unknown refund, other order, wrong status; the Java client override works', async (t) => {
@@ -240,13 +240,13 @@ t.test('void errors: settled refund, unknown refund, other order, wrong status; 
   const wrongOrder = await api(app, 'PATCH', `/orders/${a.order_id}/refunds/${rb}`, { status: 'void' });
   t.equal(wrongOrder.statusCode, 404);
   t.equal(wrongOrder.json().error_code, 1000);
-  t.match(wrongOrder.json().error_info, /does not belong to order/);
+  t.match(wrongOrder.json().sandbox_hint, /does not belong to order/);
   const unknown = await api(app, 'PATCH', `/orders/${a.order_id}/refunds/abc`, { status: 'void' });
   t.equal(unknown.json().error_code, 1000);
   const badStatus = await api(app, 'PATCH', `/orders/${a.order_id}/refunds/${ra}`, { status: 'completed' });
   t.equal(badStatus.statusCode, 400);
   t.equal(badStatus.json().error_code, 1016);
-  t.match(badStatus.json().error_info, /send \{"status":"void"\}/);
+  t.match(badStatus.json().sandbox_hint, /send \{"status":"void"\}/);
 
   // Java sends PATCH as POST with X-HTTP-Method-Override.
   const java = await api(app, 'POST', `/orders/${a.order_id}/refunds/${ra}`, { status: 'void' }, { headers: { 'x-http-method-override': 'PATCH' } });

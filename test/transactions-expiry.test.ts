@@ -21,24 +21,26 @@ t.test('an unpaid Sofort transaction expires after 1 day, and the merchant is no
   const o = await createOrder(app, { type: 'direct', payment_options: { notification_url: hook.url } });
   await app.sandbox.engine.clock.advance(DAY - 1);
   t.equal(await statusOf(app, o.order_id), 'initialized');
-  t.equal(hook.hits.length, 0);
+  t.equal(hook.hits.length, 1, 'a direct order starts its Sofort transaction at creation: one initialized notification');
+  t.equal(JSON.parse(hook.hits[0]!.body).status, 'initialized');
   await app.sandbox.engine.clock.advance(1);
   const order = (await api(app, 'GET', `/orders/${o.order_id}`)).json().data;
   t.equal(order.status, 'expired');
   t.equal(order.financial_status, 'expired');
-  t.equal(order.modified, '2026-03-11T15:00:00');
+  t.equal(order.modified, '2026-03-11T16:00:00', 'Amsterdam local time (UTC+1 in March)');
   t.match(events.filter((e) => e.type === 'status_changed'), [{ action: 'expire', cause: 'clock', notify: true, to: { status: 'expired' } }]);
-  t.equal(hook.hits.length, 1, 'one notification');
-  t.match(hook.hits[0]!.url, new RegExp(`^/notify\\?transactionid=${o.order_id}&timestamp=1773241200$`));
-  t.equal(JSON.parse(hook.hits[0]!.body).status, 'expired');
+  t.equal(hook.hits.length, 2, 'one more notification');
+  t.match(hook.hits[1]!.url, new RegExp(`^/notify\\?transactionid=${o.order_id}&timestamp=1773241200$`));
+  t.equal(JSON.parse(hook.hits[1]!.body).status, 'expired');
 });
 
-t.test('payment link lifetimes: seconds_active and days_active for links without a method; Sofort caps a transaction at a day', async (t) => {
+t.test('payment link lifetimes: seconds_active and days_active for links, with or without Sofort preselected; Sofort caps a started transaction at a day', async (t) => {
   const app = await build(t, { manualClock: true, startTime: START });
   const clock = app.sandbox.engine.clock;
   const short = await createOrder(app, { gateway: undefined, seconds_active: 600 });
   const twoDays = await createOrder(app, { gateway: undefined, days_active: 2 });
-  const sofortLong = await createOrder(app, { days_active: 5 }); // names DIRECTBANK: a Sofort transaction from the start
+  const sofortLong = await createOrder(app, { days_active: 5 }); // names DIRECTBANK, but lives as a link until the shopper starts paying
+  const directLong = await createOrder(app, { type: 'direct', days_active: 5 }); // a Sofort transaction from the start
   const sofortShort = await createOrder(app, { seconds_active: 300 });
   const dflt = await createOrder(app, { gateway: undefined });
 
@@ -48,11 +50,15 @@ t.test('payment link lifetimes: seconds_active and days_active for links without
   await clock.advance(5 * MINUTE);
   t.equal(await statusOf(app, short.order_id), 'expired', 'seconds_active: 600');
   await clock.advance(DAY - 10 * MINUTE);
-  t.equal(await statusOf(app, sofortLong.order_id), 'expired', 'a Sofort transaction lives one day even with days_active 5');
+  t.equal(await statusOf(app, directLong.order_id), 'expired', 'a started Sofort transaction lives one day even with days_active 5');
+  t.equal(await statusOf(app, sofortLong.order_id), 'initialized', 'a redirect link with Sofort preselected is not a transaction yet');
   t.equal(await statusOf(app, twoDays.order_id), 'initialized');
   await clock.advance(DAY);
   t.equal(await statusOf(app, twoDays.order_id), 'expired', 'days_active: 2');
-  await clock.advance(27 * DAY);
+  t.equal(await statusOf(app, sofortLong.order_id), 'initialized');
+  await clock.advance(3 * DAY);
+  t.equal(await statusOf(app, sofortLong.order_id), 'expired', 'days_active: 5 for the link with Sofort preselected');
+  await clock.advance(24 * DAY);
   t.equal(await statusOf(app, dflt.order_id), 'initialized', 'the default link lives 30 days');
   await clock.advance(DAY);
   t.equal(await statusOf(app, dflt.order_id), 'expired');

@@ -36,10 +36,11 @@ t.test('GET /transactions lists payments and refunds newest first, shaped as Mul
   const [r, , p3, , p1, p0] = body.data;
   t.match(r, {
     type: 'refund', transaction_id: refund.refund_id, amount: 400, net: -400, debit_credit: 'D', status: 'reserved', financial_status: 'initialized',
-    payment_method: 'DIRECTBANK', description: 'Partial refund', created: '2026-03-10T15:05:00', currency: 'EUR', costs: [],
+    payment_method: 'DIRECTBANK', description: 'Partial refund', created: '2026-03-10T16:05:00', currency: 'EUR', costs: [],
   });
   t.notOk('completed' in r, 'a reserved refund has no completed time');
-  t.match(p1, { type: 'payment', status: 'partial_refunded', financial_status: 'completed', amount: 1001, net: 1001, debit_credit: 'C', completed: '2026-03-10T15:05:00' });
+  t.match(p1, { type: 'payment', status: 'partial_refunded', financial_status: 'completed', amount: 1001, net: 1001 - 39, debit_credit: 'C', completed: '2026-03-10T16:05:00' });
+  t.same(p1.costs, [{ amount: 39, description: '0.39 EUR For SOFORT Banking Transactions', dst: 'SYSTEM' }], 'the Sofort fee, in cents like every amount here');
   t.match(p3, { status: 'completed', customer: { email: 'p3@example.com', first_name: 'Jo', last_name: 'Doe', iban: /^[A-Z]{2}\d{2}/ } });
   t.match(p0, { status: 'initialized', var1: 'first', var2: '', customer: { iban: '' } });
   t.type(p0.site_id, 'number');
@@ -122,7 +123,7 @@ t.test('bad parameters are refused with the field and the fix', async (t) => {
     const res = await list(app, q);
     t.equal(res.statusCode, 400, JSON.stringify(q));
     t.equal(res.json().error_code, 1016);
-    t.match(res.json().error_info, info);
+    t.match(res.json().sandbox_hint, info);
   }
 });
 
@@ -136,7 +137,7 @@ t.test('GET /transactions/{id} returns one payment or one refund; unknown ids ar
   const ref = await api(app, 'GET', `/transactions/${refund.refund_id}`);
   t.match(ref.json().data, { type: 'refund', transaction_id: refund.refund_id, amount: 400 });
   await app.sandbox.engine.clock.advance(10 * HOUR);
-  t.match((await api(app, 'GET', `/transactions/${refund.refund_id}`)).json().data, { status: 'completed', financial_status: 'completed', completed: '2026-03-11T00:00:00' });
+  t.match((await api(app, 'GET', `/transactions/${refund.refund_id}`)).json().data, { status: 'completed', financial_status: 'completed', completed: '2026-03-11T01:00:00' });
   for (const id of ['123', 'abc']) {
     const res = await api(app, 'GET', `/transactions/${id}`);
     t.equal(res.statusCode, 404);

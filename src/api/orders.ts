@@ -2,9 +2,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { readCreateOrder, isObject, optionalText } from '../domain/create-order.js';
+import { ADVICE_HEADER, adviceHeader, adviseCreateOrder } from '../domain/advisor.js';
 import { ApiError } from '../domain/errors.js';
 import type { InvoiceInfo, OrderRecord, ShippingInfo } from '../domain/order.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { paymentUrlFor } from '../pages/urls.js';
 import { requireSite } from './auth.js';
 import { ok, publicBase } from './respond.js';
@@ -26,25 +27,31 @@ export function createOrderResponse(ctx: SandboxContext, req: FastifyRequest, or
   const base = publicBase(req, ctx.config.publicUrl);
   const paymentUrl = paymentUrlFor(base, order);
   if (order.type === 'direct') {
-    return { ...renderOrder(order), payment_url: paymentUrl, cancel_url: order.payment_options.cancel_url };
+    return { ...renderOrder(order, renderOptionsOf(ctx.config)), payment_url: paymentUrl, cancel_url: order.payment_options.cancel_url };
   }
   return { order_id: order.order_id, payment_url: paymentUrl, session_id: order.session_id };
 }
 
 export function registerOrderRoutes(router: ApiRouter, ctx: SandboxContext): void {
-  router.route('POST', '/orders', async (req) => {
+  router.route('POST', '/orders', async (req, reply) => {
     const site = requireSite(req, ctx.config);
     const input = readCreateOrder(req.body, ctx.engine.rules);
     // A token payment (recurring_id) needs a token of that customer; it is charged without the bank pages.
     ctx.recurring.checkOrder(site, input);
-    const order = ctx.engine.createOrder(site, input);
+    const advice = adviseCreateOrder(req.body, input, {
+      reusedOrderId: ctx.engine.findOrder(site, String(input.order_id)) !== undefined,
+      siteNotificationUrl: ctx.siteSettings.notificationUrl(site),
+      apiKey: site,
+    });
+    const order = ctx.engine.createOrder(site, input, advice.length ? { advice } : {});
+    if (advice.length) void reply.header(ADVICE_HEADER, adviceHeader(advice));
     ctx.recurring.afterCreate(site, order);
     return ok(createOrderResponse(ctx, req, ctx.engine.getOrder(site, order.transaction_id) ?? order));
   });
 
   router.route('GET', '/orders/:id', async (req) => {
     const site = requireSite(req, ctx.config);
-    return ok(renderOrder(orderOf(ctx, site, idParam(req))));
+    return ok(renderOrder(orderOf(ctx, site, idParam(req)), renderOptionsOf(ctx.config)));
   });
 
   router.route('PATCH', '/orders/:id', async (req) => {

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
+import { renderOptionsOf } from '../domain/render.js';
 import { pageOf, readTransactionQuery, renderPayment, renderRefund, renderItem, siteIdFor, transactionsOf } from '../transactions/query.js';
 import { requireSite } from './auth.js';
 import { publicBase } from './respond.js';
@@ -35,7 +36,7 @@ export function registerTransactionRoutes(router: ApiRouter, ctx: SandboxContext
     if (page.before) pager.before = pageUrl(req, base, { before: page.before }, query.limit);
     pager.cursor = { ...(page.after ? { after: page.after } : {}), ...(page.before ? { before: page.before } : {}) };
     pager.limit = query.limit;
-    return { success: true, data: page.items.map((i) => renderItem(i, siteId)), pager };
+    return { success: true, data: page.items.map((i) => renderItem(i, siteId, renderOptionsOf(ctx.config))), pager };
   });
 
   router.route('GET', '/transactions/:id', async (req) => {
@@ -44,10 +45,10 @@ export function registerTransactionRoutes(router: ApiRouter, ctx: SandboxContext
     const id = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
     const siteId = siteIdFor(site);
     const order = Number.isNaN(id) ? undefined : ctx.engine.getOrder(site, id);
-    if (order) return { success: true, data: renderPayment(order, siteId) };
+    if (order) return { success: true, data: renderPayment(order, siteId, renderOptionsOf(ctx.config)) };
     const refunded = Number.isNaN(id) ? undefined : ctx.refunds.orderOf(site, id);
     const refund = refunded?.refunds.find((r) => r.refund_id === id);
-    if (refunded && refund) return { success: true, data: renderRefund(refunded, refund, siteId) };
+    if (refunded && refund) return { success: true, data: renderRefund(refunded, refund, siteId, renderOptionsOf(ctx.config)) };
     throw new ApiError('NOT_FOUND', `no payment or refund with transaction id ${raw.slice(0, 40)} on this site`);
   });
 }

@@ -61,9 +61,10 @@ export function renderRefundView(ctx: SandboxContext, v: RefundView): Record<str
     currency: r.currency,
     description: r.description,
     status: r.status,
-    created: mspTime(r.created),
-    modified: mspTime(r.modified),
+    created: mspTime(r.created, ctx.config.timeZone),
+    modified: mspTime(r.modified, ctx.config.timeZone),
     settles_at: settles === null ? null : new Date(settles).toISOString(),
+    checkout_data: r.checkout_data ? { items: r.checkout_data.map((i) => ({ ...i })) } : null,
   };
 }
 

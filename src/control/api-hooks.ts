@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readApiKey } from '../api/auth.js';
 import type { SandboxContext } from '../context.js';
+import { ADVICE_HEADER } from '../domain/advisor.js';
 import { ApiError, errorNameByCode } from '../domain/errors.js';
 import type { FailureRule } from './failure-rules.js';
 import type { JournalEntry } from './journal.js';
@@ -20,6 +21,8 @@ interface CallState {
   start: number;
   failure: FailureRule | null;
   errorCode: number | null;
+  hint: string | null;
+  advice: string[];
   logged: boolean;
   /** The answer's body as sent (set in onSend); undefined until then. */
   response: unknown;
@@ -79,6 +82,8 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
       request_truncated: request.truncated,
       response_body: response.body,
       response_truncated: response.truncated,
+      hint: state.hint,
+      advice: state.advice,
     });
   };
 
@@ -93,7 +98,7 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
   // Callback-style hooks: they run on every API call, and a callback hook that has nothing to
   // do costs less than an async one (no promise per hook per request).
   app.addHook('onRequest', (req, _reply, done) => {
-    if (apiPath(req.url) !== null) calls.set(req, { start: real.now(), failure: null, errorCode: null, logged: false, response: undefined });
+    if (apiPath(req.url) !== null) calls.set(req, { start: real.now(), failure: null, errorCode: null, hint: null, advice: [], logged: false, response: undefined });
     done();
   });
 
@@ -161,12 +166,15 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) state.response = payload;
     if (reply.statusCode >= 400 && state.errorCode === null && typeof payload === 'string' && payload.length < 65_536) {
       try {
-        const code = (JSON.parse(payload) as { error_code?: unknown }).error_code;
-        if (typeof code === 'number') state.errorCode = code;
+        const parsed = JSON.parse(payload) as { error_code?: unknown; sandbox_hint?: unknown };
+        if (typeof parsed.error_code === 'number') state.errorCode = parsed.error_code;
+        if (typeof parsed.sandbox_hint === 'string') state.hint = parsed.sandbox_hint.slice(0, 1000);
       } catch {
         // Not JSON (an HTML error page): no error_code to note.
       }
     }
+    const advice = reply.getHeader(ADVICE_HEADER);
+    if (typeof advice === 'string' && advice !== '') state.advice = advice.split(' | ');
     if (state.failure?.kind === 'drop' && state.failure.after) {
       record(req, state, null, 'dropped');
       req.raw.socket?.destroy();

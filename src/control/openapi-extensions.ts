@@ -50,6 +50,17 @@ export const EXTENSION_DOCS: Record<string, RouteDoc> = {
   },
   'DELETE /_sandbox/webhooks/faults': { summary: 'Clear the fault rules of a scope', tags: ['webhooks'], parameters: [SITE_REQUIRED, q('order_id', 'the order scope'), SCOPE] },
   'GET /_sandbox/webhooks/stats': { summary: 'Notifications pending, in flight and queued', tags: ['webhooks'] },
+  'GET /_sandbox/webhooks/site-settings': {
+    summary: "The site's notification URL (as set in MultiSafepay's dashboard), used for orders without notification_url",
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED],
+  },
+  'PUT /_sandbox/webhooks/site-settings': {
+    summary: "Set the site's notification URL; null goes back to the start-up default (siteNotificationUrl)",
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED],
+    requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['notification_url'], properties: { notification_url: { type: ['string', 'null'], format: 'uri' } } } } } },
+  },
 
   'GET /_sandbox/refunds': {
     summary: 'Refunds of the site (or of every site), with their status',

@@ -2,9 +2,10 @@
  * Inspection and reset: orders of a site with their timelines, the request journal, the
  * long-poll `wait`, and a one-call reset of a site or of the whole sandbox.
  */
+import { orderAdvice } from '../webhooks/order-advice.js';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { ControlError, bodyObject, onlyFields } from './control-error.js';
 import type { JournalEntry } from './wire.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -34,7 +35,7 @@ export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.get('/orders/:id', async (req) => {
     const o = findOrder(engine, siteOf(req, ctx), (req.params as { id: string }).id);
     const pending = engine.jobs.list((j) => j.site === o.site && j.data.transaction_id === o.transaction_id).map((j) => ({ kind: j.kind, due: iso(j.due) }));
-    return { ...orderSummary(engine, o), timeline: timelineView(o), pending, order: renderOrder(o) };
+    return { ...orderSummary(engine, o), timeline: timelineView(o), pending, advice: orderAdvice(ctx.webhooks, o), order: renderOrder(o, renderOptionsOf(ctx.config)) };
   });
 
   app.get('/orders/:id/timeline', async (req) => {

@@ -145,6 +145,10 @@ export interface JournalEntry {
   /** The answer's body, likewise (null when there was no answer). */
   readonly response_body: unknown;
   readonly response_truncated: boolean;
+  /** The sandbox's explanation of an error answer (`sandbox_hint`), if any. */
+  readonly hint?: string | null;
+  /** Where live MultiSafepay would refuse this call or the shop is fragile (integration advisor). */
+  readonly advice?: readonly string[];
 }
 
 /** How the journal is filtered (over HTTP: query parameters of GET /_sandbox/journal). */

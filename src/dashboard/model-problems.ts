@@ -8,7 +8,8 @@ import type { SandboxContext } from '../context.js';
 import type { JournalEntry } from '../control/journal.js';
 import { findErrorByCode } from '../domain/errors.js';
 import { when, relative, prettyBody } from './format.js';
-import { adviceOf, knownSites, orderHref } from './model.js';
+import { knownSites, orderHref } from './model.js';
+import { orderAdvice } from '../webhooks/order-advice.js';
 
 /** Entries the journal may carry beyond the base fields (request/response bodies, advice, ...): shown when present. */
 const BASE_FIELDS = new Set(['seq', 'at', 'method', 'url', 'status', 'outcome', 'duration_ms', 'site', 'order_id', 'error_code', 'failure']);
@@ -73,7 +74,7 @@ export function problemsModel(ctx: SandboxContext, site: string | null) {
   // Orders the sandbox has advice about (a request it accepted but a real shop should not send, ...), newest first.
   const advised = ctx.engine
     .listOrders(site)
-    .map((o) => ({ o, advice: adviceOf(o) }))
+    .map((o) => ({ o, advice: orderAdvice(ctx.webhooks, o) }))
     .filter((x) => x.advice.length > 0)
     .slice(0, 100)
     .map(({ o, advice }) => ({ order_id: String(o.order_id), href: orderHref(o.site, o.transaction_id), site: o.site, advice }));

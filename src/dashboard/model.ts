@@ -3,9 +3,10 @@
  * (engine, delivery log, refunds, Second Chance outbox, rules). Plain data only: the ejs
  * templates escape every value, and nothing here changes state.
  */
+import { orderAdvice } from '../webhooks/order-advice.js';
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
-import { renderOrder } from '../domain/render.js';
+import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { remainingRefundable } from '../domain/order.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
@@ -100,20 +101,6 @@ export interface ListQuery {
   readonly q: string | null;
 }
 
-/** Advice the sandbox gives about an order (on the order or its timeline entries), where it has any; shown as text. */
-export function adviceOf(o: OrderRecord): string[] {
-  const text = (a: unknown): string => (typeof a === 'string' ? a : a && typeof a === 'object' && typeof (a as { message?: unknown }).message === 'string' ? String((a as { message: string }).message) : JSON.stringify(a));
-  const out: string[] = [];
-  const own = (o as unknown as { advice?: unknown }).advice;
-  if (Array.isArray(own)) out.push(...own.map(text));
-  for (const e of o.timeline) {
-    const a = (e as unknown as { advice?: unknown }).advice;
-    if (Array.isArray(a)) out.push(...a.map(text));
-    else if (a !== undefined && a !== null && a !== '') out.push(text(a));
-  }
-  return [...new Set(out)];
-}
-
 export function listModel(ctx: SandboxContext, query: ListQuery) {
   const status = query.status !== null && (ORDER_STATUSES as readonly string[]).includes(query.status) ? query.status : null;
   const all = ctx.engine.listOrders(query.site, { ...(status ? { status } : {}), ...(query.q ? { q: query.q } : {}) });
@@ -191,6 +178,7 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     .reverse()
     .map((n) => notificationModel(n, now));
   return {
+    advice: orderAdvice(ctx.webhooks, o),
     row: orderRow(ctx, o),
     facts: [
       ['Site (API key)', o.site],
@@ -229,10 +217,9 @@ export function detailModel(ctx: SandboxContext, o: OrderRecord) {
     canDecide: o.status === 'initialized',
     canCancel: o.status === 'initialized',
     refundable: o.financial_status === 'completed' && ['completed', 'shipped', 'partial_refunded'].includes(o.status) ? money(remainingRefundable(o), o.currency) : null,
-    advice: adviceOf(o),
     scenarios: SCENARIOS.map((id) => ({ id, label: SCENARIO_LABELS[id].en })),
     currentScenario: o.scenario ?? 'completed',
-    json: JSON.stringify(renderOrder(o), null, 2),
+    json: JSON.stringify(renderOrder(o, renderOptionsOf(ctx.config)), null, 2),
   };
 }
 
@@ -314,6 +301,8 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
         ['Retry interval', formatDuration(w.retryIntervalMs)],
         ['Timeout', formatDuration(w.timeoutMs)],
         ['Notify on create', yesNo(w.notifyOnCreate)],
+        ['Initialized notifications', yesNo(c.initializedNotifications)],
+        ['Site notification URL at start', c.siteNotificationUrl ?? 'none'],
         ['Mask IBANs', yesNo(w.maskIbans)],
         ['Concurrency', `${w.concurrency} overall, ${w.perReceiverConcurrency} per receiver`],
         ['Delivery log per site', String(w.logLimit)],
@@ -358,6 +347,7 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
       return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', kind: r.kind, detail, on: JSON.stringify(v.on), match: JSON.stringify(v.match), probability: String(r.probability), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched };
     }),
     faultRows,
+    siteSettings: site === null ? null : ctx.siteSettings.view(site),
     clocks: [clockModel(ctx, null), ...ctx.engine.siteClockNames().map((s) => clockModel(ctx, s))],
   };
 }

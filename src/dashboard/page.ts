@@ -35,6 +35,7 @@ const DONE: Readonly<Record<string, (ref: string) => string>> = {
   refund_accepted: (ref) => `Refund ${ref} was accepted: it is completed.`,
   refund_voided: (ref) => `Refund ${ref} was voided.`,
   advanced: (ref) => `The clock moved ${ref}.`,
+  site_settings: (ref) => `Site notification URL: ${ref}.`,
   logged_in: () => 'Token accepted: this browser may use the dashboard.',
   created: (ref) => `Order ${ref} was created. Open its payment page to pay it as a shopper, or decide its outcome here.`,
   returned: (ref) => `Back from the payment pages: the order is ${ref}.`,

@@ -13,6 +13,7 @@ import { acceptRefund, voidRefund } from '../refunds/refund-actions.js';
 import { readRefundRequest } from '../refunds/read-refund.js';
 import { formField } from '../pages/format.js';
 import { done } from './redirect.js';
+import { checkNotificationUrl } from '../webhooks/site-settings.js';
 import { orderOfPath } from './routes-pages.js';
 import type { OrderRecord } from '../domain/order.js';
 import { euroCents, siteField } from './routes-create.js';
@@ -49,6 +50,20 @@ export function registerActions(app: FastifyInstance, ctx: SandboxContext): void
     if (played) return done(reply, req, back, 'scenario_played', scenario);
     if (delay === null) return done(reply, req, back, 'scenario_set', scenario);
     return done(reply, req, back, 'scenario_scheduled', `in ${formatDuration(delay)} of sandbox time`);
+  });
+
+  // The site-level notification URL (MultiSafepay's dashboard setting); empty clears it.
+  app.post('/dashboard/sites/:site/notification-url', async (req, reply) => {
+    const site = siteParam(req);
+    const raw = formField(req.body, 'notification_url').trim();
+    let url: string | null = null;
+    if (raw !== '') {
+      const checked = checkNotificationUrl(raw);
+      if (typeof checked !== 'string') throw new ControlError(400, 'bad_request', checked.error);
+      url = checked;
+    }
+    ctx.siteSettings.setNotificationUrl(site, url);
+    return done(reply, req, `/dashboard/settings?site=${encodeURIComponent(site)}`, 'site_settings', url ?? 'cleared');
   });
 
   // Expire: the "expired" scenario played at once, exactly what the control API does for it.

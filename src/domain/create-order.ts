@@ -4,6 +4,8 @@
  * turns it into a validated input or an ApiError that names the field and the fix.
  */
 import { isIP } from 'node:net';
+import type { CartData } from './cart.js';
+import { readCart } from './cart.js';
 import { ApiError } from './errors.js';
 import type { Customer, OrderType, PaymentOptions, RecurringModel } from './order.js';
 import type { SofortRules } from './sofort-rules.js';
@@ -30,6 +32,8 @@ export interface CreateOrderInput {
   /** Lifetime of the payment link from `seconds_active` / `days_active`, in ms (null: default). */
   link_lifetime_ms: number | null;
   plugin: Record<string, unknown> | null;
+  /** shopping_cart / checkout_options as sent (echoed back in MultiSafepay's shapes). */
+  cart?: CartData | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -290,5 +294,6 @@ export function readCreateOrder(raw: unknown, rules: SofortRules): CreateOrderIn
     recurring_id,
     link_lifetime_ms: readLifetime(body),
     plugin,
+    cart: readCart(body),
   };
 }

@@ -1,7 +1,11 @@
 /**
  * The one catalogue of MultiSafepay error codes this sandbox answers with.
  *
- * Wire shape (MultiSafepay's envelope): {success:false, data:{}, error_code, error_info}.
+ * Wire shape (MultiSafepay's envelope): {success:false, data:{}, error_code, error_info,
+ * sandbox_hint}. `error_info` is exactly MultiSafepay's text for the code ("Invalid API key",
+ * "Invalid transaction ID", ...), so a shop that compares it sees what production sends;
+ * the sandbox's own explanation (which field, how to fix it) goes in `sandbox_hint`, an
+ * extra key MultiSafepay's clients ignore (they read error_code and error_info only).
  * HTTP statuses follow MultiSafepay's OpenAPI where it documents one (401 for 1032, 404 for
  * 1006/1023, 410 for 1000 on PATCH/tokens); where MultiSafepay publishes none, request
  * validation answers 400 and business refusals (1024, 1034) answer 422. The README lists
@@ -40,9 +44,12 @@ export type ErrorName = keyof typeof ERROR_CATALOGUE;
 export class ApiError extends Error {
   readonly spec: ErrorSpec;
   readonly http: number;
+  /** The sandbox's explanation: which field, and the fix (null when the title says it all). */
+  readonly detail: string | null;
   constructor(name: ErrorName, detail?: string, http?: number) {
     const spec: ErrorSpec = ERROR_CATALOGUE[name];
     super(detail ? `${spec.title}: ${detail}` : spec.title);
+    this.detail = detail ?? null;
     this.name = 'ApiError';
     this.spec = spec;
     this.http = http ?? spec.http;
@@ -51,7 +58,7 @@ export class ApiError extends Error {
     return this.spec.code;
   }
   toEnvelope(): ErrorEnvelope {
-    return { success: false, data: {}, error_code: this.spec.code, error_info: this.message };
+    return { success: false, data: {}, error_code: this.spec.code, error_info: this.spec.title, sandbox_hint: this.message };
   }
 }
 
@@ -59,7 +66,10 @@ export interface ErrorEnvelope {
   success: false;
   data: Record<string, never>;
   error_code: number;
+  /** MultiSafepay's own text for the code. */
   error_info: string;
+  /** The sandbox's explanation (title, field and fix); not sent by MultiSafepay, ignored by its clients. */
+  sandbox_hint: string;
 }
 
 export function findErrorByCode(code: number): ErrorSpec | undefined {

@@ -1,3 +1,4 @@
+import type { CartData, CartItem } from './cart.js';
 import type { FinancialStatus, OrderStatus, RefundStatus } from './statuses.js';
 
 export type OrderType = 'redirect' | 'direct' | 'paymentlink' | 'checkout';
@@ -55,6 +56,8 @@ export interface RefundRecord {
   var1: string | null;
   var2: string | null;
   var3: string | null;
+  /** Cart lines the refund request carried (`checkout_data.items`), kept for inspection. */
+  checkout_data?: readonly CartItem[] | null;
 }
 
 export interface TimelineEntry {
@@ -133,6 +136,16 @@ export interface OrderRecord {
   readonly timeline: readonly TimelineEntry[];
   /** Merchant's plugin info (the Node client always sends one); kept for inspection. */
   readonly plugin: Record<string, unknown> | null;
+  /** The cart the order was created with (absent on records stored before carts were kept). */
+  readonly cart?: CartData | null;
+  /**
+   * When the Sofort transaction started: at creation for a direct order, when the shopper
+   * chose to pay for a redirect/payment-link order. Until then the order lives as a link
+   * (its own lifetime); from then on Sofort's one-day lifetime runs. Absent on old records.
+   */
+  readonly started_at?: number | null;
+  /** Integration advice gathered for this order (advisor.ts); never part of MultiSafepay's body. */
+  readonly advice?: readonly string[];
 }
 
 // Keys are built with join, not a template literal: a template makes a tree of V8 cons-strings

@@ -3,11 +3,14 @@
  * reads from GET /orders/{id} and the body of a notification are the same bytes.
  */
 import type { OrderRecord, RefundRecord } from './order.js';
-import { GATEWAY_DESCRIPTION, RECURRING_GATEWAY_DESCRIPTION, RECURRING_GATEWAY } from './sofort-rules.js';
+import { renderCart } from './cart.js';
+import type { MspTimeZone } from './msp-time.js';
+import { formatMspTime } from './msp-time.js';
+import { GATEWAY, GATEWAY_DESCRIPTION, RECURRING_GATEWAY_DESCRIPTION, RECURRING_GATEWAY } from './sofort-rules.js';
 
-/** MultiSafepay timestamps: `YYYY-MM-DDTHH:MM:SS`, no zone (the sandbox writes UTC). */
-export function mspTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19);
+/** MultiSafepay timestamps: `YYYY-MM-DDTHH:MM:SS`, no zone, Europe/Amsterdam local time unless told (see msp-time.ts). */
+export function mspTime(ms: number, zone?: MspTimeZone): string {
+  return formatMspTime(ms, zone);
 }
 
 /** Mask an IBAN as MultiSafepay does in notifications: only the last four characters show. */
@@ -18,16 +21,36 @@ export function maskIban(iban: string): string {
 export interface RenderOptions {
   /** Notifications mask IBANs unless the site unmasks them. */
   maskIbans?: boolean;
+  /** Zone of `created`/`modified`/`completed` (default Europe/Amsterdam, as MultiSafepay). */
+  timeZone?: MspTimeZone;
+  /** Sofort fee in cents shown as a `costs` line on completed payments (0 or absent: none). */
+  transactionFee?: number;
 }
 
-function renderRefund(order: OrderRecord, r: RefundRecord): Record<string, unknown> {
+/** What renders need from the sandbox's config (zone of times, the Sofort fee). */
+export function renderOptionsOf(config: { timeZone: MspTimeZone; transactionFee: number }): RenderOptions {
+  return { timeZone: config.timeZone, transactionFee: config.transactionFee };
+}
+
+/**
+ * MultiSafepay's `costs` line of a completed payment (OpenAPI getOrder example: `{amount:
+ * 0.01, description:"0.01 EUR For iDEAL Transactions", transaction_id, type:"SYSTEM"}`):
+ * the amount is decimal EUR, not cents.
+ */
+export function costsOf(order: OrderRecord, fee: number | undefined): Array<Record<string, unknown>> {
+  if (!fee || order.gateway !== GATEWAY || order.financial_status !== 'completed') return [];
+  const eur = (fee / 100).toFixed(2);
+  return [{ amount: fee / 100, description: `${eur} ${order.currency} For ${GATEWAY_DESCRIPTION} Transactions`, transaction_id: order.transaction_id, type: 'SYSTEM' }];
+}
+
+function renderRefund(order: OrderRecord, r: RefundRecord, zone?: MspTimeZone): Record<string, unknown> {
   return {
     amount: r.amount,
     costs: [],
-    created: mspTime(r.created),
+    created: mspTime(r.created, zone),
     currency: r.currency,
     description: r.description,
-    modified: mspTime(r.modified),
+    modified: mspTime(r.modified, zone),
     order_id: order.order_id,
     refund_order_id: r.refund_order_id,
     status: r.status,
@@ -60,12 +83,12 @@ export function renderOrder(order: OrderRecord, opts: RenderOptions = {}): Recor
         },
       ]
     : [];
-  return {
+  const out: Record<string, unknown> = {
     amount: order.amount,
     amount_refunded: order.amount_refunded,
-    completed: order.completed === null ? null : mspTime(order.completed),
-    costs: [],
-    created: mspTime(order.created),
+    completed: order.completed === null ? null : mspTime(order.completed, opts.timeZone),
+    costs: costsOf(order, opts.transactionFee),
+    created: mspTime(order.created, opts.timeZone),
     currency: order.currency,
     custom_info: { ...order.custom_info },
     customer: {
@@ -91,7 +114,7 @@ export function renderOrder(order: OrderRecord, opts: RenderOptions = {}): Recor
     fastcheckout: 'NO',
     financial_status: order.financial_status,
     items: order.items,
-    modified: mspTime(order.modified),
+    modified: mspTime(order.modified, opts.timeZone),
     order_id: order.order_id,
     payment_details: {
       account_bic: bank?.account_bic ?? null,
@@ -109,11 +132,15 @@ export function renderOrder(order: OrderRecord, opts: RenderOptions = {}): Recor
     payment_methods: paymentMethods,
     reason: order.reason,
     reason_code: order.reason_code,
-    related_transactions: order.refunds.length ? order.refunds.map((r) => renderRefund(order, r)) : null,
+    related_transactions: order.refunds.length ? order.refunds.map((r) => renderRefund(order, r, opts.timeZone)) : null,
     status: order.status,
     transaction_id: order.transaction_id,
     var1: order.var1,
     var2: order.var2,
     var3: order.var3,
   };
+  if (!order.cart) return out;
+  // With a cart, its fields join in MultiSafepay's alphabetical key order (as recorded).
+  const all = { ...out, ...renderCart(order.cart, order.amount, order.currency) };
+  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
 }

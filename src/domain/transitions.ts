@@ -86,10 +86,11 @@ export function applyTransition(order: OrderRecord, action: Action, ctx: Transit
       if (action.gateway !== GATEWAY) {
         throw new ApiError('GATEWAY_UNAVAILABLE', `gateway ${action.gateway} is not offered by this sandbox; use DIRECTBANK`);
       }
-      if (order.gateway === action.gateway) return { order, events: [] };
+      // Already a running Sofort transaction (`started_at` absent: a record from before it was kept).
+      if (order.gateway === action.gateway && order.started_at !== null) return { order, events: [] };
       // From here the order is a Sofort transaction: it lives one day, unless the link ends sooner.
       const txEnd = now + rules.transactionLifetimeMs;
-      next = { ...order, gateway: action.gateway, expires_at: order.expires_at === null ? txEnd : Math.min(order.expires_at, txEnd), modified: now };
+      next = { ...order, gateway: action.gateway, started_at: now, expires_at: order.expires_at === null ? txEnd : Math.min(order.expires_at, txEnd), modified: now };
       type = 'order_updated';
       break;
     }

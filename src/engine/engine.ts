@@ -182,7 +182,7 @@ export class Engine {
    * Create an order (or a new attempt for an order_id not yet paid: plugins retry a payment
    * with the same order number). An order_id whose latest attempt was paid is refused (1006).
    */
-  createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario'>> = {}, cause: Cause = 'api'): OrderRecord {
+  createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario' | 'advice'>> = {}, cause: Cause = 'api'): OrderRecord {
     const now = this.now(site);
     const previousTx = this.byOrderId.get(orderIdKey(site, input.order_id));
     if (previousTx !== undefined) {
@@ -191,19 +191,21 @@ export class Engine {
         throw new ApiError('INVALID_ORDER_ID', `order_id ${String(input.order_id)} was already used for a paid order on this site; use a new order_id`);
       }
     }
-    let transactionId = this.ids.transactionId();
+    let transactionId = this.ids.transactionId(now);
     let key = orderKey(site, transactionId);
     while (this.orders.has(key)) {
-      transactionId = this.ids.transactionId();
+      transactionId = this.ids.transactionId(now);
       key = orderKey(site, transactionId);
     }
     let sessionId = this.ids.sessionId();
     while (this.bySession.has(sessionId)) sessionId = this.ids.sessionId();
 
-    // A Sofort transaction lives one day; a gateway-less link lives its own lifetime until the shopper picks Sofort.
+    // A direct order is a Sofort transaction from the start: it lives one day. A redirect or
+    // payment-link order lives as a link (days_active/seconds_active, default 30 days), even
+    // with DIRECTBANK preselected; Sofort's day starts when the shopper starts paying.
     const linkLifetime = input.link_lifetime_ms ?? this.rules.defaultLinkLifetimeMs;
-    const isSofortNow = input.gateway !== null;
-    const lifetime = isSofortNow ? Math.min(linkLifetime, this.rules.transactionLifetimeMs) : linkLifetime;
+    const startsNow = input.type === 'direct';
+    const lifetime = startsNow ? Math.min(linkLifetime, this.rules.transactionLifetimeMs) : linkLifetime;
 
     const order: OrderRecord = {
       site,
@@ -253,9 +255,13 @@ export class Engine {
           action: 'create',
           from: INITIAL_STATE,
           to: INITIAL_STATE,
+          ...(extra.advice?.length ? { note: `advice: ${extra.advice.join(' | ')}` } : {}),
         },
       ],
       plugin: input.plugin,
+      cart: input.cart ?? null,
+      ...(extra.advice?.length ? { advice: extra.advice } : {}),
+      started_at: startsNow ? now : null,
     };
     this.store.transaction(() => {
       // One key string for both the order and its session's lookup (not two equal copies).

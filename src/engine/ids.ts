@@ -46,8 +46,13 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export interface IdGenerator {
   readonly random: Random;
-  /** A PSP id: an integer of 10 digits, far below 2^53 so JavaScript clients read it exactly. */
-  transactionId(): number;
+  /**
+   * A PSP id in MultiSafepay's current shape: 16 digits, the Unix seconds of `atMs` (sandbox
+   * time) followed by 6 random digits, as in the recorded 1747219123451369 (OpenAPI getOrder).
+   * MultiSafepay also writes 17-digit ids; those exceed 2^53 and JavaScript clients would
+   * round them, so the sandbox stays at 16 digits (below 9007199254740991 until the year 2255).
+   */
+  transactionId(atMs: number): number;
   /** A URL-safe session id like MultiSafepay's (35 alphanumerics), cryptographically random (never seeded). */
   sessionId(): string;
   /** An id for internal records (jobs, deliveries, rules). */
@@ -67,7 +72,7 @@ export function createIds(seed: number | string = osSeed()): IdGenerator {
   const ref = customRandom('0123456789ABCDEF', 6, bytes);
   return {
     random,
-    transactionId: () => 1_000_000_000 + Math.floor(random() * 8_999_999_999),
+    transactionId: (atMs) => Math.floor(atMs / 1000) * 1_000_000 + Math.floor(random() * 1_000_000),
     sessionId: () => secretSessionId(),
     shortId: (prefix) => `${prefix}_${short()}`,
     bankReference: () => `${ref()}-${ref()}-${ref().slice(0, 4)}`,

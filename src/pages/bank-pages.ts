@@ -16,7 +16,7 @@ import { BANK_STEPS, FRESH_SESSION, isBankStep, stepIndex } from './bank-session
 import { formField } from './format.js';
 import { guarded, renderNotFound, sessionParam } from './guard.js';
 import type { MessageKey } from './i18n.js';
-import { leaveAfterCancel, renderResult, resultKindOf } from './outcome.js';
+import { leaveAfterCancel, renderResult, resultKindOf, returnTarget } from './outcome.js';
 import type { PageKit } from './page-kit.js';
 import { scenarioOf } from './page-kit.js';
 
@@ -80,8 +80,13 @@ export function registerBankPages(app: FastifyInstance, kit: PageKit): void {
   }
 
   app.get('/bank/:session/', async (req, reply) => {
-    const order = await payable(req, reply, false);
-    if (!('site' in order)) return order;
+    const found = await payable(req, reply, false);
+    if (!('site' in found)) return found;
+    let order = found;
+    if (order.started_at === null && order.gateway !== null) {
+      // A link to the bank opened without the payment page: the Sofort transaction starts here.
+      order = engine.transition(order.site, order.transaction_id, { kind: 'select_gateway', gateway: order.gateway }, 'bank').order;
+    }
     return renderStep(req, reply, order, sessionOf(order));
   });
 
@@ -173,7 +178,13 @@ export function registerBankPages(app: FastifyInstance, kit: PageKit): void {
       return renderResult(kit, reply, order, 'abandoned');
     }
     return guarded(kit, reply, order, async () => {
-      engine.transition(order.site, order.transaction_id, action, 'bank');
+      const { order: after } = engine.transition(order.site, order.transaction_id, action, 'bank');
+      // Paid: straight back to the shop's redirect_url?transactionid=..., as MultiSafepay
+      // redirects (no extra click), unless the sandbox was asked for a confirmation page.
+      const target = resultKindOf(after) === 'paid' ? returnTarget(after, 'paid') : null;
+      if (target?.url && !target.closeWindow && !kit.ctx.config.confirmationPage) {
+        return reply.header('cache-control', 'no-store').redirect(target.url, 303);
+      }
       return reply.header('cache-control', 'no-store').redirect(bankUrl(order), 303);
     });
   }

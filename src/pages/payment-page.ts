@@ -57,8 +57,9 @@ export function registerPaymentPage(app: FastifyInstance, kit: PageKit): void {
     if (!isScenario(scenario)) return renderPayment(kit, reply, order, 422, { error: t('test.unknown') });
 
     return guarded(kit, reply, order, async () => {
-      if (order.gateway === null) {
-        if (formField(req.body, 'gateway') !== GATEWAY) return renderPayment(kit, reply, order, 422, { error: t('method.missing'), scenario });
+      // Choosing Sofort (or continuing with a preselected Sofort) starts the Sofort transaction.
+      if (order.gateway === null || order.started_at === null) {
+        if (order.gateway === null && formField(req.body, 'gateway') !== GATEWAY) return renderPayment(kit, reply, order, 422, { error: t('method.missing'), scenario });
         try {
           engine.transition(order.site, order.transaction_id, { kind: 'select_gateway', gateway: GATEWAY }, 'bank');
         } catch (err) {

@@ -5,6 +5,8 @@
  * Pure: the service decides what the order allows.
  */
 import { isObject, optionalText, readAmount, readVar } from '../domain/create-order.js';
+import type { CartItem } from '../domain/cart.js';
+import { readCartItems } from '../domain/cart.js';
 import { ApiError } from '../domain/errors.js';
 
 export interface RefundRequest {
@@ -16,6 +18,8 @@ export interface RefundRequest {
   var1: string | null;
   var2: string | null;
   var3: string | null;
+  /** Cart lines sent in `checkout_data` (kept on the refund; for Sofort the amount decides). */
+  checkout_data: CartItem[] | null;
 }
 
 export function readRefundRequest(raw: unknown): RefundRequest {
@@ -30,8 +34,14 @@ export function readRefundRequest(raw: unknown): RefundRequest {
     }
     throw new ApiError('MISSING_DATA', `type ${JSON.stringify(type).slice(0, 30)} is not a refund type; omit it or send "refund"`);
   }
-  if (body.checkout_data !== undefined && body.checkout_data !== null) {
-    throw new ApiError('CANNOT_REFUND', 'refunds by cart lines (checkout_data) are for pay-later methods; refund a Sofort order by amount: {"currency":"EUR","amount":500}');
+  // MultiSafepay's PHP SDK (under the WooCommerce, Magento and Shopware plugins) sends the
+  // order's cart as checkout_data with every refund. For Sofort the amount decides and the
+  // lines are only kept; lines without an amount would be a refund by cart, which only
+  // pay-later methods support.
+  const hasLines = body.checkout_data !== undefined && body.checkout_data !== null;
+  const lines = hasLines ? readCartItems(body.checkout_data, 'checkout_data') : null;
+  if (hasLines && (body.amount === undefined || body.amount === null || body.amount === '' || body.amount === 0 || body.amount === '0')) {
+    throw new ApiError('CANNOT_REFUND', 'refunds by cart lines alone (checkout_data without amount) are for pay-later methods; add the amount to refund in cents: {"currency":"EUR","amount":500,"checkout_data":{...}}');
   }
   const cur = body.currency;
   if (cur === undefined || cur === null || cur === '') {
@@ -62,5 +72,6 @@ export function readRefundRequest(raw: unknown): RefundRequest {
     var1: readVar(body, 'var1'),
     var2: readVar(body, 'var2'),
     var3: readVar(body, 'var3'),
+    checkout_data: lines,
   };
 }

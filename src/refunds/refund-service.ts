@@ -77,8 +77,8 @@ export class RefundService {
         );
       }
     }
-    let refundId = this.engine.ids.transactionId();
-    while (this.index.has(refundKey(site, refundId)) || this.engine.getOrder(site, refundId)) refundId = this.engine.ids.transactionId();
+    let refundId = this.engine.ids.transactionId(now);
+    while (this.index.has(refundKey(site, refundId)) || this.engine.getOrder(site, refundId)) refundId = this.engine.ids.transactionId(now);
     const refund: RefundRecord = {
       refund_id: refundId,
       refund_order_id: req.refund_order_id ?? String(order.order_id),
@@ -91,6 +91,7 @@ export class RefundService {
       var1: req.var1,
       var2: req.var2,
       var3: req.var3,
+      ...(req.checkout_data ? { checkout_data: req.checkout_data } : {}),
     };
     // The state machine refuses unpaid, cancelled and fully refunded orders, and amounts above what is left (1034).
     this.engine.transition(site, order.transaction_id, { kind: 'refund', refund }, cause);

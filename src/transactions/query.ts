@@ -8,7 +8,8 @@
  */
 import { ApiError } from '../domain/errors.js';
 import type { OrderRecord, RefundRecord } from '../domain/order.js';
-import { mspTime } from '../domain/render.js';
+import type { RenderOptions } from '../domain/render.js';
+import { costsOf, mspTime } from '../domain/render.js';
 
 export const TRANSACTION_TYPES = ['payment', 'refund'] as const;
 /** Values the OpenAPI's `financial_status` filter takes, plus `cancelled` that items carry. */
@@ -153,26 +154,29 @@ function customerOf(order: OrderRecord): Record<string, unknown> {
   return out;
 }
 
-export function renderPayment(order: OrderRecord, siteId: number): Record<string, unknown> {
+export function renderPayment(order: OrderRecord, siteId: number, opts: RenderOptions = {}): Record<string, unknown> {
+  const zone = opts.timeZone;
+  // Costs in cents here, like every amount of this list; net is what the merchant receives.
+  const costs = costsOf(order, opts.transactionFee).map((c) => ({ amount: Math.round((c.amount as number) * 100), description: c.description, dst: 'SYSTEM' }));
   const data: Record<string, unknown> = {
     amount: order.amount,
-    ...(order.completed !== null ? { completed: mspTime(order.completed) } : {}),
-    costs: [],
-    created: mspTime(order.created),
+    ...(order.completed !== null ? { completed: mspTime(order.completed, zone) } : {}),
+    costs,
+    created: mspTime(order.created, zone),
     currency: order.currency,
     customer: customerOf(order),
     debit_credit: 'C',
     description: order.description,
     financial_status: order.financial_status,
     ...(order.invoice?.invoice_id ? { invoice_id: order.invoice.invoice_id } : {}),
-    net: order.amount,
+    net: order.amount - costs.reduce((sum, c) => sum + c.amount, 0),
     order_id: String(order.order_id),
     payment_method: order.gateway ?? '',
     site_id: siteId,
     status: order.status,
     transaction_id: order.transaction_id,
     type: 'payment',
-    updated: mspTime(order.modified),
+    updated: mspTime(order.modified, zone),
     var1: text(order.var1),
     var2: text(order.var2),
     var3: text(order.var3),
@@ -183,13 +187,14 @@ export function renderPayment(order: OrderRecord, siteId: number): Record<string
 /** A refund's transaction status: reserved refunds are still `initialized` money-wise. */
 const REFUND_FINANCIAL: Readonly<Record<RefundRecord['status'], string>> = { reserved: 'initialized', completed: 'completed', void: 'void' };
 
-export function renderRefund(order: OrderRecord, r: RefundRecord, siteId: number): Record<string, unknown> {
+export function renderRefund(order: OrderRecord, r: RefundRecord, siteId: number, opts: RenderOptions = {}): Record<string, unknown> {
+  const zone = opts.timeZone;
   const completed = r.status === 'completed' ? r.modified : null;
   const data: Record<string, unknown> = {
     amount: r.amount,
-    ...(completed !== null ? { completed: mspTime(completed) } : {}),
+    ...(completed !== null ? { completed: mspTime(completed, zone) } : {}),
     costs: [],
-    created: mspTime(r.created),
+    created: mspTime(r.created, zone),
     currency: r.currency,
     customer: customerOf(order),
     debit_credit: 'D',
@@ -202,7 +207,7 @@ export function renderRefund(order: OrderRecord, r: RefundRecord, siteId: number
     status: r.status,
     transaction_id: r.refund_id,
     type: 'refund',
-    updated: mspTime(r.modified),
+    updated: mspTime(r.modified, zone),
     var1: text(r.var1),
     var2: text(r.var2),
     var3: text(r.var3),
@@ -210,8 +215,8 @@ export function renderRefund(order: OrderRecord, r: RefundRecord, siteId: number
   return data;
 }
 
-export function renderItem(item: TransactionItem, siteId: number): Record<string, unknown> {
-  return item.refund ? renderRefund(item.order, item.refund, siteId) : renderPayment(item.order, siteId);
+export function renderItem(item: TransactionItem, siteId: number, opts: RenderOptions = {}): Record<string, unknown> {
+  return item.refund ? renderRefund(item.order, item.refund, siteId, opts) : renderPayment(item.order, siteId, opts);
 }
 
 /** Every transaction of these orders, newest first. */

@@ -1,9 +1,12 @@
 /**
- * Whether a receiver acknowledged a notification, as MultiSafepay reads it (api-facts §7):
- * HTTP 200 and either `OK` at the start or the end of the body (case-insensitive; the
- * WooCommerce plugin answers `"OK"` with quotes, Magento answers `ok`), or
- * `MULTISAFEPAY_OK` in the first 100 characters. Anything else (204, 3xx, 500, a body of
- * `ng: invalid token`) is a failure: a substring search for "ok" would wrongly accept it.
+ * Whether a receiver acknowledged a notification, as MultiSafepay documents it
+ * (docs `payment-management/webhook.md`, api-facts §7): HTTP 200 and `OK` within the first
+ * 100 characters of the body, or `MULTISAFEPAY_OK` there. So `{"status":"OK"}` and
+ * `Status: OK received` acknowledge, and an `OK` after the first 100 characters does not.
+ * `OK` is matched case-sensitively (a failure body such as Magento's `ng: invalid token` or
+ * `okay` must not pass); a body that is just `ok` in any case (Magento answers lowercase
+ * `ok`) also acknowledges, since MultiSafepay evidently accepts Magento's plugin.
+ * Anything else (204, 3xx, 500, an empty body) is a failure and is retried.
  */
 export interface ReceivedBody {
   /** The first part of the body (at least 100 characters when the body is that long). */
@@ -12,12 +15,13 @@ export interface ReceivedBody {
   tail: string;
 }
 
-const START_OK = /^ok\b/i;
-const END_OK = /\bok$/i;
+/** How much of the body MultiSafepay reads for the acknowledgement. */
+export const ACK_WINDOW = 100;
 const TRIM = /^[\s"']+|[\s"']+$/g;
 
 export function isAcknowledged(status: number | null, body: ReceivedBody): boolean {
   if (status !== 200) return false;
-  if (body.head.slice(0, 100).includes('MULTISAFEPAY_OK')) return true;
-  return START_OK.test(body.head.replace(TRIM, '')) || END_OK.test(body.tail.replace(TRIM, ''));
+  const first = body.head.slice(0, ACK_WINDOW);
+  if (first.includes('OK')) return true; // also covers MULTISAFEPAY_OK
+  return first.replace(TRIM, '').toLowerCase() === 'ok' && body.head.length <= ACK_WINDOW;
 }

@@ -11,6 +11,8 @@
  *   PUT    /webhooks/faults      {faults, order_id?, scope?} set the rules of a scope
  *   DELETE /webhooks/faults[?order_id=&scope=]              clear the rules of a scope
  *   GET    /webhooks/stats                                  pending, in flight, queued
+ *   GET    /webhooks/site-settings                          the site's notification URL (MultiSafepay dashboard setting)
+ *   PUT    /webhooks/site-settings  {notification_url}      set it (null clears it back to the start-up default)
  *
  * Errors use the control plane's shape `{error: {code, message}}` with a 4xx status.
  */
@@ -21,6 +23,7 @@ import { requireSite, siteOf } from '../control/views.js';
 import type { NotificationState } from './delivery-log.js';
 import type { FaultScope } from './faults.js';
 import { readFaultRules } from './faults.js';
+import { checkNotificationUrl } from './site-settings.js';
 
 type Obj = Record<string, unknown>;
 const STATES: readonly NotificationState[] = ['pending', 'held', 'delivered', 'failed', 'dropped'];
@@ -131,6 +134,31 @@ export async function webhookControl(app: FastifyInstance, ctx: SandboxContext):
     wrap(ctx, async (req) => {
       const scope = scopeOf(req, ctx, req.query as Obj);
       return { scope: scope.kind, cleared: hooks.faults.clear(scope) };
+    }),
+  );
+
+  app.get(
+    '/webhooks/site-settings',
+    wrap(ctx, async (req) => ctx.siteSettings.view(requireSite(req, ctx))),
+  );
+
+  app.put(
+    '/webhooks/site-settings',
+    wrap(ctx, async (req) => {
+      const site = requireSite(req, ctx);
+      const body = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || !('notification_url' in body)) {
+        throw new ControlError(400, 'bad_request', 'send {"notification_url":"https://shop.example/webhook"} (or null to clear it)');
+      }
+      const raw = (body as Obj).notification_url;
+      let url: string | null = null;
+      if (raw !== null && raw !== '') {
+        const checked = checkNotificationUrl(raw);
+        if (typeof checked !== 'string') throw new ControlError(400, 'bad_request', checked.error);
+        url = checked;
+      }
+      ctx.siteSettings.setNotificationUrl(site, url);
+      return ctx.siteSettings.view(site);
     }),
   );
 

@@ -16,7 +16,9 @@
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import type { JobRecord } from '../engine/jobs.js';
 import type { OrderRecord } from '../domain/order.js';
+import type { RenderOptions } from '../domain/render.js';
 import { renderOrder } from '../domain/render.js';
+import { GATEWAY } from '../domain/sofort-rules.js';
 import type { WebhookConfig } from './config.js';
 import type { AttemptKind, AttemptRecord, NotificationRecord } from './delivery-log.js';
 import { ATTEMPTS_KEPT, DeliveryLog, isOpen } from './delivery-log.js';
@@ -61,6 +63,12 @@ export class WebhookDispatcher {
   constructor(
     private readonly engine: Engine,
     readonly config: WebhookConfig,
+    /** Zone of times and the fee line: the same bytes GET /orders/{id} answers with. */
+    private readonly render: RenderOptions = {},
+    /** Notify `initialized` when a Sofort transaction starts (MultiSafepay does; see shouldNotify). */
+    private readonly initialized = false,
+    /** Site-level notification URL for orders that name none (dashboard/control setting per API key). */
+    private readonly siteUrl: (site: string) => string | null = () => null,
     self: { ownPorts?: Set<number>; ownHosts?: readonly string[] } = {},
   ) {
     this.sender = new HttpSender(1024, self.ownPorts);
@@ -190,12 +198,27 @@ export class WebhookDispatcher {
 
   private onEvent(event: EngineEvent, order: OrderRecord): void {
     if (this.closed) return;
-    if (event.type === 'order_created' ? !this.config.notifyOnCreate : !event.notify) return;
-    const url = order.payment_options.notification_url;
+    if (!this.shouldNotify(event, order)) return;
+    const url = order.payment_options.notification_url ?? this.siteUrl(order.site);
     if (!url) return;
     // The order as stored now: a listener that ran first may have added data in the same step
     // (a recurring token on the payment that created it), which MultiSafepay's notification carries.
     this.queue(this.engine.getOrder(order.site, order.transaction_id) ?? order, event.type, url);
+  }
+
+  /**
+   * MultiSafepay notifies when "a customer begins the payment process but does not finalize
+   * it" (docs webhook.md), and plugin logs show `initialized` notifications. A direct order's
+   * Sofort transaction begins at creation; a redirect or payment-link order's when the
+   * shopper starts paying by Sofort (select_gateway). Token payments (DIRDEB) are charged at
+   * once and get their status notification only.
+   */
+  private shouldNotify(event: EngineEvent, order: OrderRecord): boolean {
+    if (event.type === 'order_created') {
+      return this.config.notifyOnCreate || (this.initialized && order.gateway === GATEWAY && order.started_at !== null && order.status === 'initialized');
+    }
+    if (event.action === 'select_gateway') return this.initialized;
+    return event.notify;
   }
 
   private drawDelay(): number {
@@ -208,7 +231,7 @@ export class WebhookDispatcher {
     const site = order.site;
     const now = this.engine.now(site);
     const method = order.payment_options.notification_method;
-    const body = method === 'POST' ? JSON.stringify(renderOrder(order, { maskIbans: this.config.maskIbans })) : null;
+    const body = method === 'POST' ? JSON.stringify(renderOrder(order, { ...this.render, maskIbans: this.config.maskIbans })) : null;
     const faults = this.faults.decide(site, String(order.order_id), order.status, this.engine.ids.random);
     let naturalDue = now + this.drawDelay();
     // Never before an earlier notification of this order still waiting for its first attempt.

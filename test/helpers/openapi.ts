@@ -398,8 +398,12 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
  * Validate a response body against the OpenAPI response schema of `method path` for
  * `status`. Throws when the operation is unknown or a success status has no schema.
  */
-export function validateResponse(method: string, path: string, status: number, body: unknown, opts: ValidateOptions = {}): ResponseCheck {
+export function validateResponse(method: string, path: string, status: number, raw: unknown, opts: ValidateOptions = {}): ResponseCheck {
   const l = load();
+  // `sandbox_hint` is the sandbox's one addition to MultiSafepay's error envelope (its
+  // explanation; error_info stays MultiSafepay's text). Clients ignore unknown keys, so the
+  // body is checked against MultiSafepay's schemas without it.
+  const body = withoutHint(raw);
   const op = matchOperation(l, method, path);
   if (!op) throw new Error(`no operation ${method} ${path} in the bundled OpenAPI or EXTRA_OPERATIONS; add it to EXTRA_OPERATIONS with its source`);
   const s = String(status);
@@ -427,6 +431,12 @@ export function validateResponse(method: string, path: string, status: number, b
     if (!env(body)) return { valid: false, checkedAgainst: label, documented: true, errors: [...errors, ...describe(env.errors)] };
   }
   return { valid, checkedAgainst: label, documented: true, errors };
+}
+
+function withoutHint(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body) || !('sandbox_hint' in body)) return body;
+  const { sandbox_hint: hint, ...rest } = body as Record<string, unknown>;
+  return typeof hint === 'string' ? rest : body;
 }
 
 interface InjectLike {

@@ -1,0 +1,29 @@
+/**
+ * MultiSafepay's timestamps: `YYYY-MM-DDTHH:MM:SS` with no zone, written in the local time
+ * of Europe/Amsterdam. Three recorded answers agree (OpenAPI getOrder: PSP id 17472052901237122
+ * begins with Unix second 1747205290 = 06:48:10 UTC, and `created` is 08:48:10; the php-sdk
+ * fixture; a Magento plugin log), so a shop that parses these stamps as UTC is two hours
+ * off in summer and one in winter, here as in production. `UTC` is offered for setups that
+ * prefer it. Formatting goes through Intl, so daylight-saving changes follow the tz database.
+ */
+export type MspTimeZone = 'Europe/Amsterdam' | 'UTC';
+export const MSP_TIME_ZONES: readonly MspTimeZone[] = ['Europe/Amsterdam', 'UTC'];
+export const DEFAULT_TIME_ZONE: MspTimeZone = 'Europe/Amsterdam';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export function formatMspTime(ms: number, zone: MspTimeZone = DEFAULT_TIME_ZONE): string {
+  if (zone === 'UTC') return new Date(ms).toISOString().slice(0, 19);
+  const p: Record<string, string> = {};
+  for (const part of formatter(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
