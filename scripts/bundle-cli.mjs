@@ -15,5 +15,7 @@ await build({
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __sandboxCreateRequire } from 'node:module'; const require = __sandboxCreateRequire(import.meta.url);" },
   legalComments: 'none',
+  // Smaller package (about 1.9 MB to 0.9 MB unpacked) and a little less to parse at start.
+  minify: true,
   logLevel: 'warning',
 });

@@ -19,7 +19,9 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { DataDirError } from './data-dir-error.js';
+import { loadSqliteDriver } from './sqlite-driver.js';
 import type { Collection, Store } from './store.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -32,13 +34,7 @@ export interface SqliteStoreOptions {
 
 export const DATA_FILE = 'sandbox.db';
 
-/** Why a data directory cannot be used, phrased for the person who passed --data-dir. */
-export class DataDirError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataDirError';
-  }
-}
+export { DataDirError };
 
 interface Statements {
   upsert: Database.Statement<[string, string, string]>;
@@ -134,9 +130,11 @@ export class SqliteStore implements Store {
       throw new DataDirError(`cannot create the data directory ${dir}: ${(err as Error).message}`);
     }
     if (!statSync(dir).isDirectory()) throw new DataDirError(`${dir} is not a directory; pass a directory for the data`);
+    // Loaded here, not at import: only --data-dir needs the native addon.
+    const Driver = loadSqliteDriver();
     let db: Database.Database;
     try {
-      db = new Database(this.file, { timeout: 1000 });
+      db = new Driver(this.file, { timeout: 1000 });
     } catch (err) {
       throw new DataDirError(`cannot open ${this.file}: ${(err as Error).message}`);
     }
