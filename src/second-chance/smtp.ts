@@ -5,7 +5,6 @@
  * better than a hand-written one. The message is composed by the sandbox (email.ts, dated on
  * the sandbox clock) and sent as is; nodemailer only carries it.
  */
-import { createTransport } from 'nodemailer';
 
 export interface SmtpTarget {
   readonly host: string;
@@ -29,6 +28,8 @@ function plainAddress(a: string): string {
 
 /** Send one message. Resolves with the server's final reply text, rejects with what went wrong. */
 export async function sendMail(target: SmtpTarget, msg: SmtpMessage, heloName = 'sofort-sandbox.local'): Promise<string> {
+  // Loaded on the first email: most sandboxes never configure SMTP, and start-up stays short.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: target.host,
     port: target.port,
