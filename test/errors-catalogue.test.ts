@@ -1,6 +1,6 @@
 /**
  * The one error catalogue: codes unique, every entry complete, the envelope MultiSafepay's,
- * and every code documented: the README's error table is exactly the catalogue (a failure
+ * and every code documented: the error table in docs/errors.md is exactly the catalogue (a failure
  * prints the table to paste).
  */
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { PACKAGE_ROOT } from '../src/paths.js';
 
 const entries = Object.entries(ERROR_CATALOGUE) as Array<[ErrorName, (typeof ERROR_CATALOGUE)[ErrorName]]>;
 
-/** The README table, generated from the catalogue. */
+/** The docs' table, generated from the catalogue. */
 function errorTable(): string {
   const rows = [...entries]
     .sort((a, b) => a[1].code - b[1].code)
@@ -44,12 +44,12 @@ t.test('ApiError renders MultiSafepay\'s envelope, its info starting with the ti
   t.equal(new ApiError('NOT_FOUND').toEnvelope().error_info, 'Not found');
 });
 
-t.test('README.md holds the catalogue as a table, exactly', async (t) => {
-  const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+t.test('docs/errors.md holds the catalogue as a table, exactly', async (t) => {
+  const readme = readFileSync(join(PACKAGE_ROOT, 'docs', 'errors.md'), 'utf8');
   const m = /<!-- error-codes:start -->\n([\s\S]*?)\n<!-- error-codes:end -->/.exec(readme);
-  t.ok(m, 'the README has the error-codes markers');
+  t.ok(m, 'docs/errors.md has the error-codes markers');
   t.equal(m?.[1], errorTable(), 'the table matches ERROR_CATALOGUE; paste the expected table between the markers');
   for (const [name, s] of entries) {
-    t.match(readme, new RegExp(`^\\| ${s.code} \\| ${s.http} \\|`, 'm'), `${s.code} (${name}) is in the README's error table`);
+    t.match(readme, new RegExp(`^\\| ${s.code} \\| ${s.http} \\|`, 'm'), `${s.code} (${name}) is in the docs' error table`);
   }
 });
