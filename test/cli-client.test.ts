@@ -303,6 +303,26 @@ t.test('no sandbox at --url: exit 3 with what to do; a bad --url: exit 2', async
   t.match(err.join('\n'), /--url: "ftp:\/\/x" is not an http\(s\) URL/);
 });
 
+t.test('a sandbox with a control token: --token is sent; a wrong one is refused, streams included', async (t) => {
+  const s = await start(t, { apiKeys: [KEY], controlToken: 'cli-token-0001' });
+  await createOrder(s, 'token-1');
+  const ok = await cmd(s, ['orders', '--json', '--token', 'cli-token-0001']);
+  t.equal(ok.code, 0);
+  t.match(ok.out[0], /"order_id":"token-1"/);
+  const wrong = await cmd(s, ['orders', '--token', 'nope']);
+  t.equal(wrong.code, 1);
+  t.match(wrong.err.join('\n'), /sofort-sandbox orders: GET \/_sandbox\/orders: 401/);
+  const stream = await cmd(s, ['logs', '--follow', '--token', 'nope']);
+  t.equal(stream.code, 1, 'the event stream refuses too, and the command ends');
+  t.match(stream.err.join('\n'), /sofort-sandbox logs: GET \/_sandbox\/events: 401 /);
+  const badTypes = await fetch(`${s.url}/_sandbox/events?types=api,bogus`, { headers: { 'x-sandbox-token': 'cli-token-0001' } });
+  t.equal(badTypes.status, 400);
+  t.match(await badTypes.json(), { error: { code: 'bad_request', message: /types: "bogus" is not an event type; use api, status, notification, delivery/ } });
+  const badForward = await cmd(s, ['listen', '--forward-to', 'localhost:3000']);
+  t.equal(badForward.code, 2);
+  t.match(badForward.err.join('\n'), /--forward-to: "localhost:3000" is not an http\(s\) URL/);
+});
+
 t.test('the binary runs client commands (sofort-sandbox orders --json)', async (t) => {
   const s = await start(t, { apiKeys: [KEY], manualClock: true });
   await createOrder(s, 'bin-1');
