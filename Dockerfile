@@ -21,11 +21,14 @@ COPY package.json package-lock.json ./
 # When the image ships Node's headers (the official images do, under /usr/local/include/node),
 # node-gyp compiles against them instead of downloading them: the build then needs no network
 # beyond the npm registry.
+# --ignore-scripts: the package's own prepare script (the build) needs src/, copied below; the
+# addon's install script then runs alone through npm rebuild.
 RUN if [ -f /usr/local/include/node/node_version.h ]; then export npm_config_nodedir=/usr/local; fi \
- && npm ci --no-audit --no-fund
+ && npm ci --no-audit --no-fund --ignore-scripts \
+ && npm rebuild better-sqlite3 esbuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/bundle-cli.mjs scripts/cli-loader.mjs ./scripts/
+COPY scripts/bundle-cli.mjs scripts/cli-loader.mjs scripts/clean-dist.mjs ./scripts/
 # The build starts the CLI once to make V8's code cache for it (scripts/bundle-cli.mjs): it
 # needs the views and fixtures it serves.
 COPY views ./views
@@ -39,6 +42,19 @@ RUN npm run build \
 
 # ---- runtime: production dependencies, built code, views and fixtures; no compiler ----------
 FROM node:${NODE_VERSION}-bookworm-slim
+# OCI annotations (docker inspect, registries). VERSION, REVISION and CREATED come from the
+# build (docker build --build-arg VERSION=$(node -p "require('./package.json').version") ...).
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="sofort-sandbox" \
+      org.opencontainers.image.description="Local stand-in for MultiSafepay's payment API and its Sofort (DIRECTBANK) payment method" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.documentation="docs/docker.md in the source repository" \
+      org.opencontainers.image.base.name="node:${NODE_VERSION}-bookworm-slim"
 # HOST=0.0.0.0: published ports arrive from outside the container. CONTROL_ALLOW_REMOTE=1: for
 # the same reason the control plane (/_sandbox) and the dashboard must answer non-loopback
 # callers, but never without a token: with no CONTROL_TOKEN the sandbox makes one at first
@@ -65,7 +81,10 @@ VOLUME /data
 USER node
 EXPOSE 8080
 # No curl in the slim image: Node's own fetch asks /health, which answers once the server is ready.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+# During the start period it asks every second (--start-interval needs Docker Engine 25 or
+# newer, January 2024), so compose's `condition: service_healthy` and `up --wait` go on about a
+# second after start-up instead of after a full interval (30 s before); then every 10 s.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node is PID 1 and handles SIGTERM/SIGINT itself (closes the server, exits 0).
 CMD ["node", "dist/sofort-sandbox.mjs"]

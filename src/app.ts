@@ -15,6 +15,7 @@ import { pagesPlugin } from './pages/plugin.js';
 import { dashboardPlugin } from './dashboard/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
+import { eventStreamRoutes } from './events/event-stream.js';
 import { installApiHooks } from './control/api-hooks.js';
 import type { ApiRouteRegistrar } from './api/plugin.js';
 import { registerRefundRoutes } from './api/refunds.js';
@@ -68,7 +69,7 @@ export async function buildApp(options: SandboxOptions = {}): Promise<FastifyIns
 
   // Feature modules plug in here: MultiSafepay API routes and control-plane routes.
   const apiRoutes: ApiRouteRegistrar[] = [registerRefundRoutes, registerRecurringRoutes, registerTransactionRoutes];
-  const controlExtensions: ControlExtension[] = [afterPaymentRoutes, webhookControl];
+  const controlExtensions: ControlExtension[] = [afterPaymentRoutes, webhookControl, eventStreamRoutes];
 
   // Failure rules and the request journal wrap every /v1/json call (hooks before the API plugin).
   installApiHooks(app, ctx);

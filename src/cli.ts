@@ -2,21 +2,43 @@
 /**
  * sofort-sandbox CLI: a thin shell over startSandbox(). Flags win over environment
  * variables, which win over defaults. SIGINT/SIGTERM close the server cleanly.
+ * `sofort-sandbox <command>` (listen, trigger, logs, orders, ...) is the terminal client
+ * of a running sandbox instead (src/cli/commands.ts).
  */
+import { randomInt } from 'node:crypto';
 import { ConfigError } from './config.js';
 import { HELP, parseCli } from './cli-options.js';
+import { CLIENT_COMMANDS, CLIENT_HELP, runClient } from './cli/commands.js';
 import { startSandbox } from './index.js';
 
+async function client(argv: string[]): Promise<void> {
+  const stop = new AbortController();
+  // Ctrl-C ends `listen` and `logs --follow` with exit code 0, as the Stripe CLI does.
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  const code = await runClient(argv, {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    env: process.env,
+    signal: stop.signal,
+    now: () => Date.now(),
+    random: () => randomInt(2 ** 47) / 2 ** 47,
+  });
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] !== undefined && CLIENT_COMMANDS.has(argv[0])) return client(argv);
   let opts: ReturnType<typeof parseCli>;
   try {
-    opts = parseCli(process.argv.slice(2), process.env);
+    opts = parseCli(argv, process.env);
   } catch (err) {
-    console.error(`sofort-sandbox: ${(err as Error).message}\n\n${HELP}`);
+    console.error(`sofort-sandbox: ${(err as Error).message}\n\n${HELP}\n${CLIENT_HELP}`);
     process.exit(2);
   }
   if (opts.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(`${HELP}\n${CLIENT_HELP}`);
     return;
   }
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { build, createOrder } from './helpers/build.js';
 import { HOUR, control } from './helpers/after-payment.js';
-import { dotStuff, sendMail } from '../src/second-chance/smtp.js';
+import { sendMail } from '../src/second-chance/smtp.js';
 
 const START = '2026-03-10T15:00:00Z';
 
@@ -114,7 +114,6 @@ t.test('an SMTP failure is recorded on the outbox entry; the email stays readabl
 });
 
 t.test('the SMTP client dot-stuffs lines that start with a dot', async (t) => {
-  t.equal(dotStuff('a\n.b\n..c'), 'a\r\n..b\r\n...c');
   const catcher = await smtpCatcher(t);
   const answer = await sendMail({ host: '127.0.0.1', port: catcher.port }, { from: 'x@example.com', to: 'Y <y@example.com>', data: 'Subject: s\r\n\r\nline\r\n.\r\n.hidden' });
   t.match(answer, /^250 2\.0\.0 queued/);

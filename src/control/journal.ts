@@ -68,11 +68,19 @@ export class Journal {
   private readonly ring: JournalEntry[] = [];
   private next = 0;
   private seq = 0;
+  private readonly listeners = new Set<(entry: JournalEntry) => void>();
 
   constructor(readonly capacity = 500) {}
 
+  /** Every entry as it is added (the event stream that `sofort-sandbox logs --follow` reads). */
+  onAdd(listener: (entry: JournalEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
     const full = { ...entry, seq: ++this.seq };
+    for (const l of this.listeners) l(full);
     if (this.ring.length < this.capacity) this.ring.push(full);
     else this.ring[this.next] = full;
     this.next = (this.next + 1) % this.capacity;

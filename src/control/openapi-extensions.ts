@@ -25,6 +25,13 @@ const FAULT: Json = {
 const SCOPE = q('scope', 'sandbox, site or order (default: order when order_id is given, else site)', { type: 'string', enum: ['sandbox', 'site', 'order'] });
 
 export const EXTENSION_DOCS: Record<string, RouteDoc> = {
+  'GET /_sandbox/events': {
+    summary: 'What happens in a site as it happens (server-sent events): api, status, notification, delivery',
+    description:
+      'Read by `sofort-sandbox logs --follow` and `sofort-sandbox listen`. A notification event carries the body MultiSafepay would send, whether or not the order has a notification_url (src/events/event-stream.ts).',
+    tags: ['events'],
+    parameters: [SITE, q('types', 'comma-separated event types (default all): api, status, notification, delivery')],
+  },
   'GET /_sandbox/webhooks/deliveries': {
     summary: "The site's notification delivery log (every site's without api_key), oldest first, with every attempt (request, answer, acknowledged)",
     tags: ['webhooks'],

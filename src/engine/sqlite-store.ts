@@ -19,19 +19,13 @@
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
+import { DataDirError } from './data-dir-error.js';
+import { loadSqliteDriver } from './sqlite-driver.js';
 import type { Collection, Store, StoreProblems } from './store.js';
 import { StorageError } from './store.js';
 import { migrate } from './sqlite-schema.js';
 
-/**
- * better-sqlite3 (a native addon) is loaded when a data directory is opened, not by every
- * sandbox that imports this module: an in-memory sandbox starts about 10 ms sooner.
- */
-function loadSqlite(): typeof Database {
-  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-}
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
@@ -47,13 +41,7 @@ const DISK_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
 
 export const DATA_FILE = 'sandbox.db';
 
-/** Why a data directory cannot be used, phrased for the person who passed --data-dir. */
-export class DataDirError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataDirError';
-  }
-}
+export { DataDirError };
 
 interface Statements {
   upsert: Database.Statement<[string, string, string]>;
@@ -167,9 +155,11 @@ export class SqliteStore implements Store {
     if (existed === 0) {
       this.warn(`${this.file} was empty (0 bytes), so this sandbox starts with no orders; if it held data before, that data is gone (a truncated copy or a full disk?)`);
     }
+    // Loaded here, not at import: only --data-dir needs the native addon.
+    const Driver = loadSqliteDriver();
     let db: Database.Database;
     try {
-      db = new (loadSqlite())(this.file, { timeout: 1000 });
+      db = new Driver(this.file, { timeout: 1000 });
     } catch (err) {
       throw new DataDirError(`cannot open ${this.file}: ${(err as Error).message}`);
     }
