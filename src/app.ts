@@ -4,8 +4,8 @@
  */
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import type { SandboxOptions } from './config.js';
-import { resolveConfig } from './config.js';
+import type { SandboxOptions } from './options/config.js';
+import { resolveConfig } from './options/config.js';
 import type { SandboxContext } from './context.js';
 import { createContext, resumeContext } from './context.js';
 import { apiPlugin } from './api/plugin.js';
@@ -15,19 +15,19 @@ import { pagesPlugin } from './pages/plugin.js';
 import { dashboardPlugin } from './dashboard/plugin.js';
 import { controlPlugin } from './control/plugin.js';
 import type { ControlExtension } from './control/plugin.js';
-import { eventStreamRoutes } from './events/event-stream.js';
-import { installApiHooks } from './control/api-hooks.js';
+import { eventStreamRoutes } from './control/routes-events.js';
+import { installApiHooks } from './api/test-rule-hooks.js';
 import type { ApiRouteRegistrar } from './api/plugin.js';
 import { registerRefundRoutes } from './api/refunds.js';
 import { registerRecurringRoutes } from './api/recurring.js';
 import { registerTransactionRoutes } from './api/transactions.js';
 import { afterPaymentRoutes } from './control/after-payment-routes.js';
-import { webhookControl } from './webhooks/control-routes.js';
+import { webhookControl } from './control/routes-webhooks.js';
 import { lazyCompilers } from './http/lazy-compilers.js';
 import { loggerOptions } from './http/log-redact.js';
-import { withControlToken } from './control/token-file.js';
-import { installApiGuards } from './security/api-guards.js';
-import { healthReport } from './security/health.js';
+import { withControlToken } from './features/security/token-file.js';
+import { installApiGuards } from './api/guards.js';
+import { healthReport } from './http/health.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -6,8 +6,8 @@
  * of a running sandbox instead (src/cli/commands.ts).
  */
 import { randomInt } from 'node:crypto';
-import { ConfigError } from './config.js';
-import { HELP, parseCli } from './cli-options.js';
+import { ConfigError } from './options/config.js';
+import { HELP, parseCli } from './options/cli-options.js';
 import { CLIENT_COMMANDS, CLIENT_HELP, runClient } from './cli/commands.js';
 import { startSandbox } from './index.js';
 

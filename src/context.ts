@@ -2,24 +2,24 @@
  * Everything one sandbox instance owns: config, store, ids, engine. Made per app (no state
  * at module level), so two sandboxes in one process never share anything.
  */
-import type { SandboxConfig } from './config.js';
-import type { AfterPaymentServices } from './after-payment.js';
-import { createAfterPayment } from './after-payment.js';
+import type { SandboxConfig } from './options/config.js';
+import type { AfterPaymentServices } from './features/after-payment.js';
+import { createAfterPayment } from './features/after-payment.js';
 import { Engine } from './engine/engine.js';
 import { createIds } from './engine/ids.js';
 import type { Store } from './engine/store.js';
 import { MemoryStore } from './engine/store.js';
-import { ControlService } from './control/service.js';
+import { ControlService } from './features/test-rules/service.js';
 import { SqliteStore } from './engine/sqlite-store.js';
 import { nextBoot, persistClocks, resumeStoredWork, seedForBoot, storedGlobalClock } from './engine/persistence.js';
 import { startRetention } from './engine/retention.js';
 import { systemRealTime } from './engine/clock.js';
-import { WebhookDispatcher } from './webhooks/dispatcher.js';
-import type { SecurityState } from './security/state.js';
-import { createSecurityState } from './security/state.js';
-import { ownHostNames } from './webhooks/self-target.js';
+import { WebhookDispatcher } from './features/webhooks/dispatcher.js';
+import type { SecurityState } from './features/security/state.js';
+import { createSecurityState } from './features/security/state.js';
+import { ownHostNames } from './features/webhooks/self-target.js';
 import { renderOptionsOf } from './domain/render.js';
-import { SiteSettings } from './webhooks/site-settings.js';
+import { SiteSettings } from './features/webhooks/site-settings.js';
 
 /** Refund, recurring-token and Second Chance services (`refunds`, `recurring`, `secondChance`) come from AfterPaymentServices. */
 export interface SandboxContext extends AfterPaymentServices {

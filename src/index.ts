@@ -2,26 +2,26 @@
  * The programmatic front door: startSandbox() for test suites, buildApp() for `inject`.
  */
 import type { FastifyInstance } from 'fastify';
-import type { SandboxOptions } from './config.js';
+import type { SandboxOptions } from './options/config.js';
 import { buildApp } from './app.js';
-import { SandboxControl } from './control/client.js';
+import { SandboxControl } from './client/control-client.js';
 
 export { buildApp } from './app.js';
-export type { SandboxOptions, SandboxConfig } from './config.js';
-export { ConfigError, resolveConfig } from './config.js';
+export type { SandboxOptions, SandboxConfig } from './options/config.js';
+export { ConfigError, resolveConfig } from './options/config.js';
 export { ERROR_CATALOGUE, ApiError } from './domain/errors.js';
 export type { OrderRecord } from './domain/order.js';
-export { authHeader, verifyAuth } from './webhooks/signer.js';
-export type { WebhookOptions } from './webhooks/config.js';
-export type { FaultRule, FaultScope } from './webhooks/faults.js';
-export type { NotificationRecord, AttemptRecord, NotificationState, AttemptKind } from './webhooks/delivery-log.js';
-export { SandboxControl, ControlClientError, RequestVerificationError } from './control/client.js';
-// Every type a suite handles through the control client (the wire shapes come from one declaration, src/control/wire.ts).
+export { authHeader, verifyAuth } from './features/webhooks/signer.js';
+export type { WebhookOptions } from './options/webhook-config.js';
+export type { FaultRule, FaultScope } from './features/webhooks/faults.js';
+export type { NotificationRecord, AttemptRecord, NotificationState, AttemptKind } from './features/webhooks/delivery-log.js';
+export { SandboxControl, ControlClientError, RequestVerificationError } from './client/control-client.js';
+// Every type a suite handles through the control client (the wire shapes come from one declaration, src/domain/control-wire.ts).
 export type {
   ControlClientOptions, ScenarioRuleOptions, FailureRuleOptions, ClockInfo, OrderSummary, OrderDetail, TimelineEntry, WaitOptions,
   Duration, RuleUses, RuleMatch, RuleView, ScenarioRuleView, FailureRuleView, FailureKind, ResetSummary, JournalEntry, RequestFilter,
   Scenario, WaitStatus, WaitAnswer,
-} from './control/client.js';
+} from './client/control-client.js';
 export type { OrderStatus, FinancialStatus } from './domain/statuses.js';
 
 export interface RunningSandbox {

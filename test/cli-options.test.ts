@@ -3,7 +3,7 @@
  * env, defaults, and refusals that name the flag.
  */
 import t from 'tap';
-import { HELP, parseCli } from '../src/cli-options.js';
+import { HELP, parseCli } from '../src/options/cli-options.js';
 
 t.test('defaults: port 8080 on 127.0.0.1, nothing else set', async (t) => {
   const o = parseCli([], {});

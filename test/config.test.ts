@@ -3,7 +3,7 @@
  * and the fix, and a frozen result.
  */
 import t from 'tap';
-import { ConfigError, resolveConfig } from '../src/config.js';
+import { ConfigError, resolveConfig } from '../src/options/config.js';
 import { buildApp } from '../src/index.js';
 
 t.test('defaults', async (t) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { buildApp, ConfigError, SandboxControl } from '../src/index.js';
-import { parseCli } from '../src/cli-options.js';
+import { parseCli } from '../src/options/cli-options.js';
 import { API_KEY, build } from './helpers/build.js';
 import { refusal, sandbox } from './helpers/control.js';
 

@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/index.js';
 import type { SandboxOptions } from '../src/index.js';
 import type { RealTime } from '../src/engine/clock.js';
-import { parseCli } from '../src/cli-options.js';
-import { resolveConfig } from '../src/config.js';
+import { parseCli } from '../src/options/cli-options.js';
+import { resolveConfig } from '../src/options/config.js';
 import { api, createOrder } from './helpers/build.js';
 
 const HOUR = 3_600_000;

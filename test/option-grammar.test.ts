@@ -6,7 +6,7 @@ import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCli } from '../src/cli-options.js';
+import { parseCli } from '../src/options/cli-options.js';
 import { sandbox } from './helpers/control.js';
 
 const HOUR = 3_600_000;

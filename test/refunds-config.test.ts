@@ -1,6 +1,6 @@
 import t from 'tap';
-import { parseCli } from '../src/cli-options.js';
-import { resolveConfig } from '../src/config.js';
+import { parseCli } from '../src/options/cli-options.js';
+import { resolveConfig } from '../src/options/config.js';
 
 t.test('after-payment flags and environment variables reach the options (flags win)', async (t) => {
   const o = parseCli(['--refund-settle', 'manual', '--smtp', '127.0.0.1:1025', '--no-second-chance', '--second-chance-from', 'shop@example.com'], { REFUND_SETTLE: 'immediate', RECURRING_CHARGE_DELAY: '5000' });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { build, createOrder } from './helpers/build.js';
 import { HOUR, control } from './helpers/after-payment.js';
-import { sendMail } from '../src/second-chance/smtp.js';
+import { sendMail } from '../src/features/second-chance/smtp.js';
 
 const START = '2026-03-10T15:00:00Z';
 
@@ -122,7 +122,7 @@ t.test('the SMTP client dot-stuffs lines that start with a dot', async (t) => {
 });
 
 t.test('smtp option errors name the option', async (t) => {
-  const { resolveConfig } = await import('../src/config.js');
+  const { resolveConfig } = await import('../src/options/config.js');
   t.throws(() => resolveConfig({ smtp: 'localhost' }), /smtp: must be host:port/);
   t.throws(() => resolveConfig({ smtp: { host: 'h', port: 0 } }), /smtp: must be host:port/);
   t.throws(() => resolveConfig({ refunds: { settle: 'weekly' as never } }), /refunds.settle: must be one of midnight, manual, immediate/);

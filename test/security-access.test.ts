@@ -12,7 +12,7 @@ import type { Test } from 'tap';
 import type { RealTime } from '../src/engine/clock.js';
 import { buildApp, startSandbox } from '../src/index.js';
 import type { SandboxOptions } from '../src/index.js';
-import { parseCli } from '../src/cli-options.js';
+import { parseCli } from '../src/options/cli-options.js';
 import { API_KEY, api, build, createOrder } from './helpers/build.js';
 import { countTestid, page, post, testid } from './helpers/dashboard.js';
 

@@ -3,7 +3,7 @@
  * and which leave it to be retried.
  */
 import t from 'tap';
-import { isAcknowledged } from '../src/webhooks/ack.js';
+import { isAcknowledged } from '../src/features/webhooks/ack.js';
 import { build, createOrder } from './helpers/build.js';
 import { pay, receiver } from './helpers/webhooks.js';
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { verifyAuth } from '../src/webhooks/signer.js';
+import { verifyAuth } from '../src/features/webhooks/signer.js';
 import { api, API_KEY, build, createOrder } from './helpers/build.js';
 import { pay, receiver } from './helpers/webhooks.js';
 import type { Receiver } from './helpers/webhooks.js';

@@ -100,7 +100,7 @@ t.test('waitFor resolves for an acknowledged order and rejects when aborted', as
 });
 
 t.test('the limiter: a saturated receiver does not hold up another, and a long backlog drains in order', async (t) => {
-  const { Limiter } = await import('../src/webhooks/limiter.js');
+  const { Limiter } = await import('../src/features/webhooks/limiter.js');
   const lim = new Limiter(3, 2);
   const order: string[] = [];
   const releases: Array<() => void> = [];

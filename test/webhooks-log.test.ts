@@ -182,7 +182,7 @@ t.test('with a data directory, pending and in-flight notifications are sent afte
 });
 
 t.test('after a crash mid-request (record open, job gone), a new sandbox on the same store sends it again', async (t) => {
-  const { resolveConfig } = await import('../src/config.js');
+  const { resolveConfig } = await import('../src/options/config.js');
   const { createContext } = await import('../src/context.js');
   const { MemoryStore } = await import('../src/engine/store.js');
   const rx = await receiver(t);

@@ -82,7 +82,7 @@ t.test('each site signs with its own key and sees only its own log', async (t) =
   await app.sandbox.engine.clock.advance(0);
   t.equal(app.sandbox.webhooks.deliveries(API_KEY).length, 1);
   t.equal(app.sandbox.webhooks.deliveries(other).length, 1);
-  const { verifyAuth } = await import('../src/webhooks/signer.js');
+  const { verifyAuth } = await import('../src/features/webhooks/signer.js');
   for (const r of rx.requests) {
     const key = r.query.get('transactionid') === a.order_id ? API_KEY : other;
     t.ok(verifyAuth(key, String(r.headers.auth), r.body).valid);
@@ -90,7 +90,7 @@ t.test('each site signs with its own key and sees only its own log', async (t) =
 });
 
 t.test('webhook options are validated at start with a message that names the option', async (t) => {
-  const { resolveConfig } = await import('../src/config.js');
+  const { resolveConfig } = await import('../src/options/config.js');
   t.throws(() => resolveConfig({ webhooks: { delayMs: -1 } }), /webhooks\.delayMs: must be a whole number of milliseconds/);
   t.throws(() => resolveConfig({ webhooks: { delayMs: [3000, 1000] } }), /webhooks\.delayMs: \[min, max\] needs min <= max/);
   t.throws(() => resolveConfig({ webhooks: { delayMs: [1] as unknown as [number, number] } }), /webhooks\.delayMs: must be milliseconds/);
@@ -109,7 +109,7 @@ t.test('webhook options are validated at start with a message that names the opt
 });
 
 t.test('the CLI reads webhook flags and environment variables, flags first', async (t) => {
-  const { parseCli } = await import('../src/cli-options.js');
+  const { parseCli } = await import('../src/options/cli-options.js');
   t.same(parseCli(['--webhook-delay', '1s-3s', '--webhook-timeout', '500ms'], { WEBHOOK_RETRY_INTERVAL: '30s', WEBHOOK_NOTIFY_ON_CREATE: '1', WEBHOOK_DELAY: '9s' }).webhooks, {
     delayMs: [1000, 3000],
     retryIntervalMs: 30_000,

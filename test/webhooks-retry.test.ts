@@ -5,7 +5,7 @@
  * the log as failed and can be re-sent.
  */
 import t from 'tap';
-import { verifyAuth } from '../src/webhooks/signer.js';
+import { verifyAuth } from '../src/features/webhooks/signer.js';
 import { API_KEY, build, createOrder } from './helpers/build.js';
 import { deadUrl, pay, receiver } from './helpers/webhooks.js';
 

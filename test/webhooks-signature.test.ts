@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { authHeader, notificationTarget, signatureHex, verifyAuth } from '../src/webhooks/signer.js';
+import { authHeader, notificationTarget, signatureHex, verifyAuth } from '../src/features/webhooks/signer.js';
 import { api, API_KEY, build, createOrder } from './helpers/build.js';
 import { pay, receiver } from './helpers/webhooks.js';
 

@@ -4,8 +4,8 @@ import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
 import type { SofortRules } from '../domain/sofort-rules.js';
 import { GATEWAY, GATEWAY_DESCRIPTION, isSupportedCountry } from '../domain/sofort-rules.js';
-import { requireSite } from './auth.js';
-import { ok } from './respond.js';
+import { requireSite } from '../http/api-key.js';
+import { ok } from '../http/respond.js';
 import type { ApiRouter } from './router.js';
 
 /** Whether Sofort is offered for the filters a client sends (country, currency, amount). */

@@ -6,9 +6,9 @@ import { ADVICE_HEADER, adviceHeader, adviseCreateOrder } from '../domain/adviso
 import { ApiError } from '../domain/errors.js';
 import type { InvoiceInfo, OrderRecord, ShippingInfo } from '../domain/order.js';
 import { renderOptionsOf, renderOrder } from '../domain/render.js';
-import { paymentUrlFor } from '../pages/urls.js';
-import { requireSite } from './auth.js';
-import { ok, publicBase } from './respond.js';
+import { paymentUrlFor } from '../domain/shopper-urls.js';
+import { requireSite } from '../http/api-key.js';
+import { ok, publicBase } from '../http/respond.js';
 import type { ApiRouter } from './router.js';
 
 export function orderOf(ctx: SandboxContext, site: string, id: string): OrderRecord {

@@ -7,9 +7,9 @@ import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { isObject } from '../domain/create-order.js';
 import { ApiError } from '../domain/errors.js';
-import { renderToken } from '../recurring/tokens.js';
-import { requireSite } from './auth.js';
-import { ok } from './respond.js';
+import { renderToken } from '../features/recurring/tokens.js';
+import { requireSite } from '../http/api-key.js';
+import { ok } from '../http/respond.js';
 import type { ApiRouter } from './router.js';
 
 interface TokenParams {

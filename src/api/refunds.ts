@@ -6,10 +6,10 @@ import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { isObject } from '../domain/create-order.js';
 import { ApiError } from '../domain/errors.js';
-import { readRefundRequest } from '../refunds/read-refund.js';
-import { requireSite } from './auth.js';
+import { readRefundRequest } from '../features/refunds/read-refund.js';
+import { requireSite } from '../http/api-key.js';
 import { orderOf } from './orders.js';
-import { ok } from './respond.js';
+import { ok } from '../http/respond.js';
 import type { ApiRouter } from './router.js';
 
 function refundIdParam(req: FastifyRequest): number {

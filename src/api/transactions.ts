@@ -6,9 +6,9 @@ import type { FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ApiError } from '../domain/errors.js';
 import { renderOptionsOf } from '../domain/render.js';
-import { pageOf, readTransactionQuery, renderPayment, renderRefund, renderItem, siteIdFor, transactionsOf } from '../transactions/query.js';
-import { requireSite } from './auth.js';
-import { publicBase } from './respond.js';
+import { pageOf, readTransactionQuery, renderPayment, renderRefund, renderItem, siteIdFor, transactionsOf } from '../features/transactions/query.js';
+import { requireSite } from '../http/api-key.js';
+import { publicBase } from '../http/respond.js';
 import type { ApiRouter } from './router.js';
 
 /** The link to another page: the same filters, a new cursor. */

@@ -5,10 +5,10 @@
  * --json. Exit codes are in EXIT (io.ts).
  */
 import { parseArgs } from 'node:util';
-import { ControlClientError } from '../control/client.js';
+import { ControlClientError } from '../client/control-client.js';
 import { SCENARIOS } from '../domain/scenarios.js';
 import { FINANCIAL_STATUSES, ORDER_STATUSES } from '../domain/statuses.js';
-import type { WaitStatus } from '../control/client.js';
+import type { WaitStatus } from '../client/control-client.js';
 import type { Scenario } from '../domain/scenarios.js';
 import type { Connection } from './connection.js';
 import { connect, UsageError } from './connection.js';

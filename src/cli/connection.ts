@@ -4,7 +4,7 @@
  * The control calls go through the typed control client (SandboxControl); the few plain
  * HTTP calls here (create an order, read the event stream) send the same headers it does.
  */
-import { SandboxControl } from '../control/client.js';
+import { SandboxControl } from '../client/control-client.js';
 
 export type Env = Record<string, string | undefined>;
 

@@ -4,7 +4,7 @@
  * Node 20, and the stream needs the control headers, which EventSource cannot send.
  */
 import type { Connection } from './connection.js';
-import { ControlClientError } from '../control/client.js';
+import { ControlClientError } from '../client/control-client.js';
 
 export interface StreamEvent {
   type: string;

@@ -1,5 +1,5 @@
 /** Human output of the terminal client: short aligned lines, the fields a developer looks for first. */
-import type { NotificationRecord, OrderDetail, OrderSummary, RuleView, TimelineEntry } from '../control/client.js';
+import type { NotificationRecord, OrderDetail, OrderSummary, RuleView, TimelineEntry } from '../client/control-client.js';
 
 const money = (amount: number, currency: string): string => `${(amount / 100).toFixed(2)} ${currency}`;
 const status = (s: { status: string; financial_status: string }): string => (s.status === s.financial_status ? s.status : `${s.status}/${s.financial_status}`);

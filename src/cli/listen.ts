@@ -9,8 +9,8 @@ import { requireApiKey, UsageError } from './connection.js';
 import { readEvents } from './event-source.js';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
-import { authHeader, notificationTarget } from '../webhooks/signer.js';
-import { USER_AGENT } from '../webhooks/user-agent.js';
+import { authHeader, notificationTarget } from '../features/webhooks/signer.js';
+import { USER_AGENT } from '../features/webhooks/user-agent.js';
 
 /** How long a local receiver may take to answer (a debugger pause should not hang the listener). */
 const FORWARD_TIMEOUT_MS = 30_000;

@@ -16,10 +16,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { mspTime } from '../domain/render.js';
-import type { RefundView } from '../refunds/refund-service.js';
-import { renderToken } from '../recurring/tokens.js';
-import { ControlError, toControlError } from './control-error.js';
-import { siteOf } from './views.js';
+import type { RefundView } from '../features/refunds/refund-service.js';
+import { renderToken } from '../features/recurring/tokens.js';
+import { ControlError, toControlError } from '../domain/control-error.js';
+import { siteOf } from '../http/control-views.js';
 
 type Handler = (req: FastifyRequest) => unknown;
 
@@ -69,8 +69,8 @@ export function renderRefundView(ctx: SandboxContext, v: RefundView): Record<str
 }
 
 // Kept here as re-exports: the functions live with the refund service, where every door finds them.
-export { acceptRefund, voidRefund } from '../refunds/refund-actions.js';
-import { acceptRefund, voidRefund } from '../refunds/refund-actions.js';
+export { acceptRefund, voidRefund } from '../features/refunds/refund-actions.js';
+import { acceptRefund, voidRefund } from '../features/refunds/refund-actions.js';
 
 export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
   // Links in reminder emails point at the address the sandbox listens on (unless publicUrl is set).

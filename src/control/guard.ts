@@ -7,30 +7,19 @@
  * notifications are refused too (see http/origin-guard.ts, security/).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
-import type { SandboxConfig } from '../config.js';
-import { ControlError } from './control-error.js';
+import type { SandboxConfig } from '../options/config.js';
+import { ControlError } from '../domain/control-error.js';
 import { contentTypeRefusal, crossOriginRefusal, hostRefusal } from '../http/origin-guard.js';
-import type { SecurityState } from '../security/state.js';
+import type { SecurityState } from '../features/security/state.js';
+import { isLoopback, isOwnNotification } from '../http/loopback.js';
 
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (a === '::1') return true;
-  return isIP(a) === 4 && a.startsWith('127.');
-}
+export { isLoopback, isOwnNotification };
 
 function sameToken(sent: string, expected: string): boolean {
   const a = Buffer.from(sent);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Does this request come from the sandbox's own notification sender (a notification_url aimed at itself)? */
-export function isOwnNotification(req: FastifyRequest, security: SecurityState): boolean {
-  const port = req.socket.remotePort;
-  return port !== undefined && isLoopback(req.socket.remoteAddress) && security.ownOutgoingPorts.has(port);
 }
 
 export function checkControlAccess(req: FastifyRequest, config: SandboxConfig, security: SecurityState): void {

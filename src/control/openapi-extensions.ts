@@ -1,9 +1,9 @@
 /**
  * Descriptions of the control routes other features add as extensions (webhooks in
- * src/webhooks/control-routes.ts; refunds, tokens and Second Chance in
+ * src/control/routes-webhooks.ts; refunds, tokens and Second Chance in
  * after-payment-routes.ts). Kept apart from openapi.ts so the core list stays readable.
  */
-import type { RouteDoc } from './openapi.js';
+import type { RouteDoc } from './openapi-route-doc.js';
 
 type Json = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ export const EXTENSION_DOCS: Record<string, RouteDoc> = {
   'GET /_sandbox/events': {
     summary: 'What happens in a site as it happens (server-sent events): api, status, notification, delivery',
     description:
-      'Read by `sofort-sandbox logs --follow` and `sofort-sandbox listen`. A notification event carries the body MultiSafepay would send, whether or not the order has a notification_url (src/events/event-stream.ts).',
+      'Read by `sofort-sandbox logs --follow` and `sofort-sandbox listen`. A notification event carries the body MultiSafepay would send, whether or not the order has a notification_url (src/control/routes-events.ts).',
     tags: ['events'],
     parameters: [SITE, q('types', 'comma-separated event types (default all): api, status, notification, delivery')],
   },

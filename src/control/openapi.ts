@@ -6,19 +6,13 @@
  */
 import { SCENARIOS } from '../domain/scenarios.js';
 import { ERROR_CATALOGUE } from '../domain/errors.js';
-import { FAILURE_KINDS } from './failure-rules.js';
+import { FAILURE_KINDS } from '../features/test-rules/failure-rules.js';
 import { WAIT_STATUSES } from './wait.js';
 import { EXTENSION_DOCS } from './openapi-extensions.js';
+import type { RouteDoc } from './openapi-route-doc.js';
 
 type Json = Record<string, unknown>;
-export interface RouteDoc {
-  summary: string;
-  description?: string;
-  tags?: string[];
-  parameters?: Json[];
-  requestBody?: Json;
-  responses?: Record<string, Json>;
-}
+export type { RouteDoc };
 
 const SITE: Json = {
   name: 'api_key',

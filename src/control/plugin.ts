@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError, toControlError } from './control-error.js';
+import { ControlError, toControlError } from '../domain/control-error.js';
 import { checkControlAccess } from './guard.js';
 import { buildOpenApi } from './openapi.js';
 import { registerClockRoutes } from './routes-clock.js';

@@ -8,9 +8,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError, badField, bodyObject, onlyFields } from './control-error.js';
-import { parseDuration, parseInstant } from './duration.js';
-import { clockView, siteOf } from './views.js';
+import { ControlError, badField, bodyObject, onlyFields } from '../domain/control-error.js';
+import { parseDuration, parseInstant } from '../options/duration.js';
+import { clockView, siteOf } from '../http/control-views.js';
 
 function parseScale(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1e7) {

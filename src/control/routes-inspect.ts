@@ -2,15 +2,15 @@
  * Inspection and reset: orders of a site with their timelines, the request journal, the
  * long-poll `wait`, and a one-call reset of a site or of the whole sandbox.
  */
-import { orderAdvice } from '../webhooks/order-advice.js';
+import { orderAdvice } from '../features/webhooks/order-advice.js';
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { renderOptionsOf, renderOrder } from '../domain/render.js';
-import { ControlError, bodyObject, onlyFields } from './control-error.js';
-import type { JournalEntry } from './wire.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { ControlError, bodyObject, onlyFields } from '../domain/control-error.js';
+import type { JournalEntry } from '../domain/control-wire.js';
+import { formatDuration, parseDuration } from '../options/duration.js';
 import { DEFAULT_WAIT_MS, MAX_WAIT_MS, explainTimeout, parseWaitStatus, waitForOrder } from './wait.js';
-import { findOrder, iso, orderSummary, queryLimit, queryText, siteOf, timelineView } from './views.js';
+import { findOrder, iso, orderSummary, queryLimit, queryText, siteOf, timelineView } from '../http/control-views.js';
 
 export function registerInspectRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { engine, control } = ctx;

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
-import { ControlError, bodyObject, onlyFields } from './control-error.js';
-import { parseDuration } from './duration.js';
-import { parseScenario } from './scenario-rules.js';
-import { failureRuleView, findOrder, orderSummary, scenarioRuleView, siteOf } from './views.js';
+import { ControlError, bodyObject, onlyFields } from '../domain/control-error.js';
+import { parseDuration } from '../options/duration.js';
+import { parseScenario } from '../features/test-rules/scenario-rules.js';
+import { failureRuleView, findOrder, orderSummary, scenarioRuleView, siteOf } from '../http/control-views.js';
 
 export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { engine, control } = ctx;

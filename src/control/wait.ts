@@ -6,10 +6,10 @@
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
 import { FINANCIAL_STATUSES, ORDER_STATUSES } from '../domain/statuses.js';
-import { badField } from './control-error.js';
-import { formatDuration } from './duration.js';
-import type { NotificationSummary } from './service.js';
-import { findAnySite, iso } from './views.js';
+import { badField } from '../domain/control-error.js';
+import { formatDuration } from '../options/duration.js';
+import type { NotificationSummary } from '../features/test-rules/service.js';
+import { findAnySite, iso } from '../http/control-views.js';
 
 export const WAIT_STATUSES: readonly string[] = [...new Set<string>([...ORDER_STATUSES, ...FINANCIAL_STATUSES])];
 export const MAX_WAIT_MS = 120_000;

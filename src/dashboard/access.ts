@@ -9,10 +9,10 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SandboxConfig } from '../config.js';
-import { isLoopback, isOwnNotification } from '../control/guard.js';
+import type { SandboxConfig } from '../options/config.js';
+import { isLoopback, isOwnNotification } from '../http/loopback.js';
 import { crossOriginRefusal, hostRefusal } from '../http/origin-guard.js';
-import type { SecurityState } from '../security/state.js';
+import type { SecurityState } from '../features/security/state.js';
 
 export const COOKIE_NAME = 'sandbox_dashboard';
 

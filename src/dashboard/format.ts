@@ -3,7 +3,7 @@
  * times in UTC (the sandbox clock may be days ahead of the wall clock), written the same
  * way everywhere so a tester can compare them at a glance.
  */
-import { formatAmount } from '../pages/format.js';
+import { formatAmount } from '../http/format.js';
 
 /** 2026-04-01 09:30:05 UTC */
 export function when(ms: number | null | undefined): string {

@@ -5,11 +5,11 @@
  * refused call here, with its MultiSafepay error, instead of in a log.
  */
 import type { SandboxContext } from '../context.js';
-import type { JournalEntry } from '../control/journal.js';
+import type { JournalEntry } from '../features/inspection/journal.js';
 import { findErrorByCode } from '../domain/errors.js';
 import { when, relative, prettyBody } from './format.js';
 import { knownSites, orderHref } from './model.js';
-import { orderAdvice } from '../webhooks/order-advice.js';
+import { orderAdvice } from '../features/webhooks/order-advice.js';
 
 /** Entries the journal may carry beyond the base fields (request/response bodies, advice, ...): shown when present. */
 const BASE_FIELDS = new Set(['seq', 'at', 'method', 'url', 'status', 'outcome', 'duration_ms', 'site', 'order_id', 'error_code', 'failure']);

@@ -3,12 +3,12 @@
  * kinds, presets) and, for "edit", a rule's fields written back as the form's values.
  */
 import type { SandboxContext } from '../context.js';
-import { formatDuration } from '../control/duration.js';
-import { FAILURE_KINDS } from '../control/failure-rules.js';
-import type { RuleMatch } from '../control/match.js';
+import { formatDuration } from '../options/duration.js';
+import { FAILURE_KINDS } from '../features/test-rules/failure-rules.js';
+import type { RuleMatch } from '../features/test-rules/match.js';
 import { ERROR_CATALOGUE } from '../domain/errors.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
-import { FAULT_KINDS } from '../webhooks/faults.js';
+import { FAULT_KINDS } from '../features/webhooks/faults.js';
 import { presetNames } from './routes-rules.js';
 
 function euros(cents: number | undefined): string {

@@ -3,18 +3,18 @@
  * (engine, delivery log, refunds, Second Chance outbox, rules). Plain data only: the ejs
  * templates escape every value, and nothing here changes state.
  */
-import { orderAdvice } from '../webhooks/order-advice.js';
+import { orderAdvice } from '../features/webhooks/order-advice.js';
 import type { SandboxContext } from '../context.js';
 import type { OrderRecord } from '../domain/order.js';
 import { renderOptionsOf, renderOrder } from '../domain/render.js';
 import { remainingRefundable } from '../domain/order.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ORDER_STATUSES } from '../domain/statuses.js';
-import { formatDuration } from '../control/duration.js';
+import { formatDuration } from '../options/duration.js';
 import { listensOnLoopback } from '../http/origin-guard.js';
-import { failureRuleView, scenarioRuleView } from '../control/views.js';
-import type { AttemptRecord, NotificationRecord } from '../webhooks/delivery-log.js';
-import type { FaultRule } from '../webhooks/faults.js';
+import { failureRuleView, scenarioRuleView } from '../http/control-views.js';
+import type { AttemptRecord, NotificationRecord } from '../features/webhooks/delivery-log.js';
+import type { FaultRule } from '../features/webhooks/faults.js';
 import { age, millis, money, prettyBody, relative, when } from './format.js';
 
 /** Orders shown on one list page (newest first); a filter narrows the rest. */

@@ -5,7 +5,7 @@
  * long order page is not thrown to the top.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formField } from '../pages/format.js';
+import { formField } from '../http/format.js';
 import { safeBack } from './access.js';
 
 /** Only a plain anchor name: nothing a browser could read as a script or another address. */

@@ -6,14 +6,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError } from '../control/control-error.js';
-import { formatDuration, parseDuration } from '../control/duration.js';
-import { parseScenario } from '../control/scenario-rules.js';
-import { acceptRefund, voidRefund } from '../refunds/refund-actions.js';
-import { readRefundRequest } from '../refunds/read-refund.js';
-import { formField } from '../pages/format.js';
+import { ControlError } from '../domain/control-error.js';
+import { formatDuration, parseDuration } from '../options/duration.js';
+import { parseScenario } from '../features/test-rules/scenario-rules.js';
+import { acceptRefund, voidRefund } from '../features/refunds/refund-actions.js';
+import { readRefundRequest } from '../features/refunds/read-refund.js';
+import { formField } from '../http/format.js';
 import { done } from './redirect.js';
-import { checkNotificationUrl } from '../webhooks/site-settings.js';
+import { checkNotificationUrl } from '../features/webhooks/site-settings.js';
 import { orderOfPath } from './routes-pages.js';
 import type { OrderRecord } from '../domain/order.js';
 import { euroCents, siteField } from './routes-create.js';

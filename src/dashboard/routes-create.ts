@@ -10,12 +10,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError } from '../control/control-error.js';
-import { parseScenario } from '../control/scenario-rules.js';
+import { ControlError } from '../domain/control-error.js';
+import { parseScenario } from '../features/test-rules/scenario-rules.js';
 import { readCreateOrder } from '../domain/create-order.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
-import { publicBase } from '../api/respond.js';
-import { formField } from '../pages/format.js';
+import { publicBase } from '../http/respond.js';
+import { formField } from '../http/format.js';
 import { knownSites, orderHref } from './model.js';
 import { done } from './redirect.js';
 import { frame, queryParam, sendPage } from './page.js';

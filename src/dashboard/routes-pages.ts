@@ -5,14 +5,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError } from '../control/control-error.js';
+import { ControlError } from '../domain/control-error.js';
 import type { OrderRecord } from '../domain/order.js';
 import type { LiveHub } from './live.js';
 import { detailModel, knownSites, listModel, outboxModel, settingsModel, siteCounts } from './model.js';
 import { failedCallCount, problemsModel } from './model-problems.js';
 import { editModel, rulesFormModel } from './model-rules.js';
-import { publicBase } from '../api/respond.js';
-import { paymentUrlFor } from '../pages/urls.js';
+import { publicBase } from '../http/respond.js';
+import { paymentUrlFor } from '../domain/shopper-urls.js';
 import { eventsUrl, frame, queryParam, sendPage } from './page.js';
 
 /** The order a dashboard path names: /dashboard/sites/:site/orders/:tx. */

@@ -7,11 +7,9 @@
  * Jobs fire in due order; a job due at T sees now() === T while it runs, so a 24-hour
  * completion is stamped exactly 24 hours after the payment however far the clock jumps.
  */
-export interface RealTime {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { RealTime } from '../domain/real-time.js';
+
+export type { RealTime };
 
 export const systemRealTime: RealTime = {
   now: () => Date.now(),

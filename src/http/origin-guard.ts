@@ -13,7 +13,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { isIP } from 'node:net';
-import type { SandboxConfig } from '../config.js';
+import type { SandboxConfig } from '../options/config.js';
 
 /** Does the sandbox listen on loopback only (so that no other name can be legitimate)? */
 export function listensOnLoopback(config: SandboxConfig): boolean {

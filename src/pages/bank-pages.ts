@@ -13,7 +13,7 @@ import type { BankCountry } from './banks.js';
 import { defaultCountry, makeIban } from './banks.js';
 import type { BankSession, BankStep } from './bank-session.js';
 import { BANK_STEPS, FRESH_SESSION, isBankStep, stepIndex } from './bank-session.js';
-import { formField } from './format.js';
+import { formField } from '../http/format.js';
 import { guarded, renderNotFound, sessionParam } from './guard.js';
 import type { MessageKey } from './i18n.js';
 import { leaveAfterCancel, renderResult, resultKindOf, returnTarget } from './outcome.js';

@@ -7,7 +7,7 @@
 import type { FastifyReply } from 'fastify';
 import type { OrderRecord } from '../domain/order.js';
 import { isPaid } from '../domain/statuses.js';
-import { withTransactionId } from './urls.js';
+import { withTransactionId } from '../domain/shopper-urls.js';
 import type { PageKit } from './page-kit.js';
 
 export type ResultKind = 'paid' | 'already_paid' | 'cancelled' | 'declined' | 'expired' | 'abandoned';

@@ -12,7 +12,7 @@ import type { Collection } from '../engine/store.js';
 import type { BankDirectory } from './banks.js';
 import { maskIban } from './banks.js';
 import type { BankSession } from './bank-session.js';
-import { formatAmount, formatDateTime, intlLocale } from './format.js';
+import { formatAmount, formatDateTime, intlLocale } from '../http/format.js';
 import type { Lang, Translate } from './i18n.js';
 import { langOf, translator } from './i18n.js';
 

@@ -8,7 +8,7 @@ import { ApiError } from '../domain/errors.js';
 import type { OrderRecord } from '../domain/order.js';
 import { SCENARIOS, SCENARIO_LABELS, isScenario } from '../domain/scenarios.js';
 import { COUNTRY_NAMES, GATEWAY } from '../domain/sofort-rules.js';
-import { formField } from './format.js';
+import { formField } from '../http/format.js';
 import { guarded, renderNotFound, sessionParam } from './guard.js';
 import type { MessageKey } from './i18n.js';
 import { leaveAfterCancel, renderResult, resultKindOf } from './outcome.js';

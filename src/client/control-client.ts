@@ -1,0 +1,365 @@
+/**
+ * Typed client of the control API, for test suites (uses the global fetch):
+ *
+ *   const control = new SandboxControl({ url: sandbox.url, apiKey: 'my-key' });
+ *   await control.scenario('declined', { match: { order_id: 'decline-*' }, once: true });
+ *   await control.failure('error', { code: 1024, match: { amount: { min: 6600, max: 6699 } } });
+ *   await control.advance('24h');
+ *   await control.waitFor('order-1', 'completed');
+ *
+ * Every method throws a ControlClientError (with the HTTP status and the error code) when
+ * the sandbox refuses the call.
+ */
+import type { FaultRule, FaultScope } from '../features/webhooks/faults.js';
+import type { NotificationRecord, NotificationState } from '../features/webhooks/delivery-log.js';
+import type { FailureKind } from '../features/test-rules/failure-rules.js';
+import type {
+  ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
+} from '../domain/control-wire.js';
+
+/** The wire shapes, declared once in wire.ts and shared with the server's views. */
+export type {
+  ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
+};
+
+export interface ControlClientOptions {
+  /** Origin of the sandbox, e.g. http://127.0.0.1:8080 (a trailing path is ignored). */
+  url: string;
+  /** The site to act on (the website API key); without one, calls act sandbox-wide. */
+  apiKey?: string | null;
+  /** Control token, if the sandbox was started with one. */
+  token?: string | null;
+  /** Control API prefix (default /_sandbox). */
+  prefix?: string;
+}
+
+export type Duration = string | number;
+
+export interface RuleUses {
+  once?: boolean;
+  times?: number;
+  persist?: boolean;
+  /** Make the rule for another site than the client's. */
+  site?: string;
+}
+
+export interface ScenarioRuleOptions extends RuleUses {
+  match?: RuleMatch;
+  delay?: Duration;
+}
+
+export interface FailureRuleOptions extends RuleUses {
+  on?: 'create_order' | 'any' | `${'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | '*'} /${string}`;
+  match?: RuleMatch;
+  code?: number;
+  status?: 500 | 502 | 503 | 504;
+  body?: 'json' | 'html' | 'empty';
+  latency?: Duration;
+  after?: boolean;
+  probability?: number;
+}
+
+export interface WaitOptions {
+  /** Real-time limit (default 30s, at most 2m). */
+  timeout?: Duration;
+  /** Also (or only, with status null) wait until a notification for the order was acknowledged. */
+  webhookAcked?: boolean;
+}
+
+export class ControlClientError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+    this.name = 'ControlClientError';
+  }
+}
+
+/** Does `actual` contain every field of `expected` with an equal value (objects compared field by field)? */
+export function containsDeep(actual: unknown, expected: unknown): boolean {
+  if (expected === null || typeof expected !== 'object') return Object.is(actual, expected);
+  if (actual === null || typeof actual !== 'object') return false;
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((x, i) => containsDeep(actual[i], x));
+  }
+  return Object.entries(expected).every(([k, v]) => containsDeep((actual as Record<string, unknown>)[k], v));
+}
+
+/** A request verification that did not hold: how many calls were expected, and which were made. */
+export class RequestVerificationError extends Error {
+  constructor(
+    readonly filter: RequestFilter & { body?: Record<string, unknown> },
+    readonly expected: number,
+    readonly matched: JournalEntry[],
+    readonly made: JournalEntry[],
+  ) {
+    const calls = made.slice(-20).map((e) => `  ${e.method} ${e.path}${e.order_id ? ` (order ${e.order_id})` : ''} -> ${e.status ?? e.outcome}`).join('\n');
+    super(`expected ${expected} call${expected === 1 ? '' : 's'} matching ${JSON.stringify(filter)}, found ${matched.length}. Calls made (oldest first${made.length > 20 ? ', the last 20' : ''}):\n${calls || '  none'}`);
+    this.name = 'RequestVerificationError';
+  }
+}
+
+export class SandboxControl {
+  readonly url: string;
+  readonly apiKey: string | null;
+  private readonly token: string | null;
+  private readonly prefix: string;
+
+  constructor(opts: ControlClientOptions) {
+    this.url = new URL(opts.url).origin;
+    this.apiKey = opts.apiKey ?? null;
+    this.token = opts.token ?? null;
+    this.prefix = opts.prefix ?? '/_sandbox';
+  }
+
+  /** The same client acting on another site (API key), or sandbox-wide with null. */
+  forSite(apiKey: string | null): SandboxControl {
+    return new SandboxControl({ url: this.url, apiKey, token: this.token, prefix: this.prefix });
+  }
+
+  /** Any control call; the typed methods below are thin over it. */
+  async request<T = unknown>(method: string, path: string, body?: unknown, query: Record<string, string | undefined> = {}): Promise<T> {
+    const u = new URL(`${this.prefix}${path}`, this.url);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.apiKey !== null) headers.api_key = this.apiKey;
+    if (this.token !== null) headers['x-sandbox-token'] = this.token;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(u, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    let data: unknown = undefined;
+    try {
+      data = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      data = text;
+    }
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ControlClientError(res.status, err?.code ?? 'http_error', `${method} ${u.pathname}: ${res.status} ${err?.message ?? text.slice(0, 200)}`, data);
+    }
+    return data as T;
+  }
+
+  // ---- time ---------------------------------------------------------------------------
+
+  clock(): Promise<ClockInfo> {
+    return this.request('GET', '/clock');
+  }
+
+  /** Advance by a duration ('90s', '15m', '24h', '1d2h', ms); everything due fires before it resolves. */
+  advance(by: Duration): Promise<ClockInfo> {
+    return this.request('POST', '/clock/advance', { by });
+  }
+
+  advanceTo(to: Date | string | number): Promise<ClockInfo> {
+    return this.request('POST', '/clock/advance', { to: to instanceof Date ? to.toISOString() : to });
+  }
+
+  freeze(): Promise<ClockInfo> {
+    return this.request('POST', '/clock/freeze');
+  }
+
+  unfreeze(): Promise<ClockInfo> {
+    return this.request('POST', '/clock/unfreeze');
+  }
+
+  setScale(scale: number): Promise<ClockInfo> {
+    return this.request('POST', '/clock/scale', { scale });
+  }
+
+  /** Give this client's site a clock of its own (parallel suites travel in time independently). */
+  ownClock(opts: { start?: Date | string | number; scale?: number; frozen?: boolean } = {}): Promise<ClockInfo> {
+    const start = opts.start instanceof Date ? opts.start.toISOString() : opts.start;
+    return this.request('POST', '/clock/own', { ...opts, ...(start !== undefined ? { start } : {}) });
+  }
+
+  dropOwnClock(): Promise<ClockInfo & { removed: boolean }> {
+    return this.request('DELETE', '/clock/own');
+  }
+
+  // ---- scenarios and failures ---------------------------------------------------------
+
+  /** Add a scenario rule: every new order it matches gets this outcome. */
+  async scenario(scenario: Scenario, opts: ScenarioRuleOptions = {}): Promise<ScenarioRuleView> {
+    const r = await this.request<{ rule: ScenarioRuleView }>('POST', '/scenarios', { scenario, ...opts });
+    return r.rule;
+  }
+
+  /** Set the outcome of one order; with `delay` (0 = now) it plays out without a shopper. */
+  outcome(orderId: string | number, scenario: Scenario, opts: { delay?: Duration } = {}): Promise<{ played: boolean; order: OrderSummary }> {
+    return this.request('POST', `/orders/${encodeURIComponent(String(orderId))}/scenario`, { scenario, ...opts });
+  }
+
+  async scenarios(): Promise<ScenarioRuleView[]> {
+    return (await this.request<{ rules: ScenarioRuleView[] }>('GET', '/scenarios')).rules;
+  }
+
+  removeScenario(id: string): Promise<{ removed: string }> {
+    return this.request('DELETE', `/scenarios/${encodeURIComponent(id)}`);
+  }
+
+  /** Add a failure rule for the MultiSafepay API (default: create-order answers 1024). */
+  async failure(kind: FailureKind = 'error', opts: FailureRuleOptions = {}): Promise<FailureRuleView> {
+    const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { kind, ...opts });
+    return r.rule;
+  }
+
+  async failures(): Promise<FailureRuleView[]> {
+    return (await this.request<{ rules: FailureRuleView[] }>('GET', '/failures')).rules;
+  }
+
+  removeFailure(id: string): Promise<{ removed: string }> {
+    return this.request('DELETE', `/failures/${encodeURIComponent(id)}`);
+  }
+
+  // ---- inspection ---------------------------------------------------------------------
+
+  async orders(filter: { status?: WaitStatus; financial_status?: WaitStatus; q?: string; limit?: number } = {}): Promise<OrderSummary[]> {
+    const query = { ...filter, limit: filter.limit === undefined ? undefined : String(filter.limit) };
+    return (await this.request<{ orders: OrderSummary[] }>('GET', '/orders', undefined, query)).orders;
+  }
+
+  order(orderId: string | number): Promise<OrderDetail> {
+    return this.request('GET', `/orders/${encodeURIComponent(String(orderId))}`);
+  }
+
+  async timeline(orderId: string | number): Promise<TimelineEntry[]> {
+    return (await this.request<{ timeline: TimelineEntry[] }>('GET', `/orders/${encodeURIComponent(String(orderId))}/timeline`)).timeline;
+  }
+
+  /**
+   * Resolve when the order reaches `status` (order or transaction status), and, with
+   * `webhookAcked`, once a notification for it was acknowledged. Rejects with a
+   * ControlClientError (status 408, code wait_timeout) when the timeout runs out.
+   */
+  waitFor(orderId: string | number, status: WaitStatus | null, opts: WaitOptions = {}): Promise<WaitAnswer> {
+    return this.request('GET', `/orders/${encodeURIComponent(String(orderId))}/wait`, undefined, {
+      status: status ?? undefined,
+      webhook: opts.webhookAcked ? 'acked' : undefined,
+      timeout: opts.timeout === undefined ? undefined : String(opts.timeout),
+    });
+  }
+
+  /** The request journal, newest first (the same entries as `requests`, in the journal's order). */
+  async journal(filter: RequestFilter = {}): Promise<JournalEntry[]> {
+    const query = {
+      method: filter.method,
+      path: filter.path,
+      order_id: filter.order_id,
+      has: filter.has,
+      status: filter.status === undefined ? undefined : String(filter.status),
+      limit: filter.limit === undefined ? undefined : String(filter.limit),
+    };
+    return (await this.request<{ entries: JournalEntry[] }>('GET', '/journal', undefined, query)).entries;
+  }
+
+  /**
+   * What the shop sent to the MultiSafepay API, oldest first: each call with its request
+   * and response bodies (keys and tokens masked). `body` keeps the calls whose request
+   * body contains these fields with these values (a deep partial match).
+   */
+  async requests(filter: RequestFilter & { body?: Record<string, unknown> } = {}): Promise<JournalEntry[]> {
+    const { body, ...server } = filter;
+    const entries = (await this.journal(server)).reverse();
+    return body === undefined ? entries : entries.filter((e) => containsDeep(e.request_body, body));
+  }
+
+  /**
+   * Verify the shop made exactly `times` calls that match (as WireMock's verify): resolves
+   * with them, or rejects with a RequestVerificationError that lists what was made.
+   *
+   *   await control.verifyRequests({ method: 'PATCH', order_id: 'order-1', body: { status: 'cancelled' } }, 1);
+   *   await control.verifyRequests({ method: 'POST', path: '/orders', has: 'shopping_cart' });
+   */
+  async verifyRequests(filter: RequestFilter & { body?: Record<string, unknown> }, times = 1): Promise<JournalEntry[]> {
+    const found = await this.requests(filter);
+    if (found.length !== times) throw new RequestVerificationError(filter, times, found, await this.requests({}));
+    return found;
+  }
+
+  /** Reset this client's site (or, without an API key, the whole sandbox). */
+  async reset(): Promise<ResetSummary> {
+    return (await this.request<{ reset: ResetSummary }>('POST', '/reset')).reset;
+  }
+
+  // ---- webhooks (routes of the webhook dispatcher) --------------------------------------
+
+  /** The notification delivery log of the client's site, or of one order (oldest first). Needs an API key. */
+  async webhooks(orderId?: string | number, filter: { state?: NotificationState; limit?: number } = {}): Promise<NotificationRecord[]> {
+    const r = await this.request<{ deliveries: NotificationRecord[] }>('GET', '/webhooks/deliveries', undefined, {
+      order_id: orderId === undefined ? undefined : String(orderId),
+      state: filter.state,
+      limit: filter.limit === undefined ? undefined : String(filter.limit),
+    });
+    return r.deliveries;
+  }
+
+  /** One logged notification with its attempts. */
+  webhook(deliveryId: string): Promise<NotificationRecord> {
+    return this.request('GET', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}`);
+  }
+
+  /** Send a logged notification again now (its id from `webhooks()`). */
+  resend(deliveryId: string): Promise<NotificationRecord> {
+    return this.request('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/resend`);
+  }
+
+  /**
+   * Set the notification fault rules of a scope: one order (`order_id`), the client's site
+   * (the default), or the whole sandbox (`scope: 'sandbox'`). An empty list clears them.
+   */
+  webhookFaults(faults: FaultRule[], opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; order_id?: string; faults: FaultRule[] }> {
+    const body = { faults, ...(opts.order_id !== undefined ? { order_id: String(opts.order_id) } : {}), ...(opts.scope ? { scope: opts.scope } : {}) };
+    return this.request('PUT', '/webhooks/faults', body);
+  }
+
+  /** The notification fault rules that concern the client's site. */
+  webhookFaultRules(): Promise<{ sandbox: FaultRule[]; site: FaultRule[]; orders: Record<string, FaultRule[]> }> {
+    return this.request('GET', '/webhooks/faults');
+  }
+
+  /** Clear the notification fault rules of a scope (as `webhookFaults` names it). */
+  clearWebhookFaults(opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; cleared: number }> {
+    return this.request('DELETE', '/webhooks/faults', undefined, {
+      order_id: opts.order_id === undefined ? undefined : String(opts.order_id),
+      scope: opts.scope,
+    });
+  }
+
+  // ---- after payment (routes of src/control/after-payment-routes.ts) ----------------------
+
+  /** Refunds of the client's site (every site without a key), newest first; `settles_at` says when midnight settles one. */
+  async refunds(status?: 'reserved' | 'completed' | 'void'): Promise<Array<Record<string, unknown>>> {
+    return (await this.request<{ refunds: Array<Record<string, unknown>> }>('GET', '/refunds', undefined, { status })).refunds;
+  }
+
+  /** The test dashboard's "Accept": a reserved refund completes now. */
+  async acceptRefund(refundId: number): Promise<Record<string, unknown>> {
+    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/accept`)).refund;
+  }
+
+  /** Cancel a reserved refund (as PATCH /orders/{id}/refunds/{refund_id} {"status":"void"} does). */
+  async voidRefund(refundId: number): Promise<Record<string, unknown>> {
+    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/void`)).refund;
+  }
+
+  /** Second Chance outbox: emails sent and reminders suppressed (with the reason), oldest first. */
+  async outbox(filter: { order_id?: string | number; status?: 'sent' | 'suppressed' } = {}): Promise<Array<Record<string, unknown>>> {
+    const query = { order_id: filter.order_id === undefined ? undefined : String(filter.order_id), status: filter.status };
+    return (await this.request<{ emails: Array<Record<string, unknown>> }>('GET', '/second-chance/outbox', undefined, query)).emails;
+  }
+
+  async clearOutbox(): Promise<number> {
+    return (await this.request<{ removed: number }>('DELETE', '/second-chance/outbox')).removed;
+  }
+
+  /** Recurring tokens of the client's site (of one customer reference if given). */
+  async tokens(reference?: string): Promise<Array<Record<string, unknown>>> {
+    return (await this.request<{ tokens: Array<Record<string, unknown>> }>('GET', '/recurring/tokens', undefined, { reference })).tokens;
+  }
+}

@@ -1,0 +1,11 @@
+/** How a control route is described in the served OpenAPI document (openapi.ts and openapi-extensions.ts share it). */
+type Json = Record<string, unknown>;
+
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Json[];
+  requestBody?: Json;
+  responses?: Record<string, Json>;
+}
