@@ -5,9 +5,12 @@
 // drops by about a fifth. A cache from another Node version or an older bundle is rejected by
 // V8 itself, and the code is then compiled from source as without one.
 //
-// SOFORT_SANDBOX_WRITE_CODE_CACHE=1 (used by scripts/bundle-cli.mjs only) writes the cache
-// when the process exits, so it holds every function a start and a first request compiled.
-import { readFileSync, writeFileSync } from 'node:fs';
+// SOFORT_SANDBOX_WRITE_CODE_CACHE=1 (used by scripts/bundle-cli.mjs) writes the cache when the
+// process exits, so it holds every function a start and a first request compiled. The cache is
+// not in the published package (it is as big as the bundle and fits one Node version only): a
+// run that finds none, or one V8 rejects, writes it on exit where the directory is writable,
+// so the next start has it; where it is not writable the command simply runs without one.
+import { renameSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,17 @@ const dynamicImport = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
 const script = new vm.Script(source, { filename: file, cachedData, ...(dynamicImport ? { importModuleDynamically: dynamicImport } : {}) });
 if (process.env.SOFORT_SANDBOX_WRITE_CODE_CACHE === '1') {
   process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+} else if (cachedData === undefined || script.cachedDataRejected) {
+  process.on('exit', () => {
+    try {
+      // Whole or not at all: another start may be reading it.
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // A read-only install: no cache, only a slower start.
+    }
+  });
 }
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dir);

@@ -273,12 +273,11 @@ t.test("a tester's round without curl", async (t) => {
     await page.getByTestId('account-continue').click();
     await page.getByLabel('TAN').fill('123456');
     await page.getByTestId('confirm').click();
-    t.equal(await page.getByTestId('result-title').textContent(), 'Payment confirmed');
-    await page.getByTestId('return').click();
+    // Straight back to the shop as MultiSafepay redirects; for an order made here the "shop" is its dashboard page.
     t.match(await page.getByTestId('flash').textContent(), /Back from the payment pages: the order is completed/);
     t.equal(await page.getByTestId('status').textContent(), 'completed');
-    await sandbox.app.sandbox.engine.clock.advance(0);
-    t.equal(hook.requests.length, 1, 'the shop was notified');
+    await hook.received(2);
+    t.equal(hook.requests.length, 2, 'the shop was notified: initialized when the shopper went to the bank, then completed');
   });
 
   await t.test('refund part of it; the page stays at the refunds', async (t) => {

@@ -110,9 +110,11 @@ t.test('the bundled command', async (t) => {
     const damaged = await run(t, command, []);
     t.equal((await createOrder(damaged.url, 'damaged-1')).status, 200);
     await damaged.stop();
+    t.ok(statSync(cache).size > 1000, 'a rejected cache is made anew on exit');
     rmSync(cache);
     const missing = await run(t, command, []);
     t.equal((await createOrder(missing.url, 'missing-1')).status, 200);
     await missing.stop();
+    t.ok(statSync(cache).size > 1000, 'a missing cache (the published package has none) is made on exit where the directory is writable');
   });
 });

@@ -66,7 +66,8 @@ t.test('a wait that runs out names the next pending change and how to bring it',
   const { control, createOrder } = await sandbox(t);
   const id = await createOrder();
   const err = await refusal(t, () => control.waitFor(id, 'expired', { timeout: '50ms' }));
-  t.match(err, { status: 408, message: /it is initialized .*its next change \(expire\) is due at 2026-03-03T10:00:00.000Z on the sandbox manual clock .*"by":"1d"/ });
+  // A payment link lives 30 days until the shopper starts paying by Sofort.
+  t.match(err, { status: 408, message: /it is initialized .*its next change \(expire\) is due at 2026-04-01T10:00:00.000Z on the sandbox manual clock .*"by":"30d"/ });
 
   await control.scenario('completed', { match: { order_id: 'later-*' }, delay: '1h' });
   const later = await createOrder({ order_id: 'later-1' });

@@ -83,10 +83,19 @@ interface Received {
   body: string;
 }
 
-/** The merchant's webhook receiver: acknowledges with "OK" as MultiSafepay expects. */
-function receiver(port: number): Promise<{ server: Server; got: Received[] }> {
+/**
+ * The merchant's webhook receiver, listening from the start on a port the OS picks (a port
+ * found free and bound later could be taken meanwhile by any other process). While "down" it
+ * drops every connection unanswered; once up it acknowledges with "OK" as MultiSafepay expects.
+ */
+async function receiver(): Promise<{ server: Server; url: string; got: Received[]; up: () => void }> {
   const got: Received[] = [];
+  let up = false;
   const server = createServer((req: IncomingMessage, res) => {
+    if (!up) {
+      req.socket.destroy();
+      return;
+    }
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
@@ -94,26 +103,20 @@ function receiver(port: number): Promise<{ server: Server; got: Received[] }> {
       res.end('OK');
     });
   });
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve({ server, got }));
+    server.listen(0, '127.0.0.1', () => resolve());
   });
-}
-
-/** A loopback port with nothing listening on it (the receiver is "down" until we start it there). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/webhook`, got, up: () => void (up = true) };
 }
 
 t.test('kill -9 loses nothing acknowledged; pending notifications go out after the restart', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sofort-crash-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const hookPort = await freePort();
-  const notificationUrl = `http://127.0.0.1:${hookPort}/webhook`;
+  const hook = await receiver();
+  t.teardown(() => new Promise<void>((r) => hook.server.close(() => r())));
+  const notificationUrl = hook.url;
 
   const first = await startCli(dir);
   t.teardown(() => kill9(first));
@@ -149,7 +152,7 @@ t.test('kill -9 loses nothing acknowledged; pending notifications go out after t
 
   // The notifications leave a few seconds after each change and find the receiver down: retries are queued.
   const advanced = await ok200(first, 'POST', '/_sandbox/clock/advance', { by: '10s' });
-  t.ok((advanced.fired ?? 0) > 0, 'the first attempts ran (and failed: nobody listens)');
+  t.ok((advanced.fired ?? 0) > 0, 'the first attempts ran (and failed: the receiver is down)');
 
   const ids = ['open', 'cancelled', 'paid', 'uncleared', 'declined', 'refunded'];
   const acknowledged = new Map<string, unknown>();
@@ -173,8 +176,7 @@ t.test('kill -9 loses nothing acknowledged; pending notifications go out after t
   t.same(deliveriesAfter, deliveriesBefore, 'the delivery log is as it was');
 
   // The receiver comes up; the queued retries (15 minutes apart) then reach it.
-  const hook = await receiver(hookPort);
-  t.teardown(() => new Promise<void>((r) => hook.server.close(() => r())));
+  hook.up();
   await ok200(second, 'POST', '/_sandbox/clock/advance', { by: '1h' });
   const notified = new Set(hook.got.map((g) => new URL(g.url, 'http://x').searchParams.get('transactionid')));
   for (const id of ['paid', 'uncleared', 'declined', 'refunded', 'cancelled']) {

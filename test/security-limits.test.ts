@@ -37,7 +37,7 @@ t.test('a notification_url aimed at the sandbox itself is refused at create time
       body: JSON.stringify(orderBody({ payment_options: { notification_url: url } })),
     });
     t.equal(res.status, 400, url);
-    t.match(await res.json(), { success: false, error_code: 1016, error_info: /payment_options\.notification_url must not point at this sandbox's own control plane/ }, url);
+    t.match(await res.json(), { success: false, error_code: 1016, error_info: "Missing data", sandbox_hint: /payment_options\.notification_url must not point at this sandbox's own control plane/ }, url);
   }
   const shop = await fetch(`${s.apiUrl}orders`, {
     method: 'POST',
@@ -75,7 +75,7 @@ t.test('orders per site are limited, with a clear answer; other sites and resets
   for (let i = 0; i < 3; i++) await createOrder(app);
   const full = await api(app, 'POST', '/orders', orderBody());
   t.equal(full.statusCode, 429);
-  t.match(full.json(), { success: false, error_code: 1021, error_info: /already holds 3 orders.*--max-orders-per-site.*POST \/_sandbox\/reset.*--retention-days/ });
+  t.match(full.json(), { success: false, error_code: 1021, error_info: "Cannot create transaction", sandbox_hint: /already holds 3 orders.*--max-orders-per-site.*POST \/_sandbox\/reset.*--retention-days/ });
   await createOrder(app, {}, 'another-site-key-2');
   t.equal((await app.inject({ method: 'POST', url: '/_sandbox/reset', headers: { api_key: API_KEY } })).statusCode, 200);
   await createOrder(app);

@@ -59,7 +59,7 @@ t.test('a full disk: a clear 503 on create-order, logged once, reported on /heal
   t.equal(refused.length, 2, 'the 1 MiB data file filled up');
   for (const res of refused) {
     t.equal(res!.statusCode, 503);
-    t.match(res!.json(), { success: false, error_code: 9999, error_info: /could not store this change.*full.*nothing was changed.*Free disk space/ });
+    t.match(res!.json(), { success: false, error_code: 9999, error_info: "Unknown error", sandbox_hint: /could not store this change.*full.*nothing was changed.*Free disk space/ });
     t.notMatch(res!.body, /bug in the sandbox/);
   }
   t.equal(logged.filter((l) => /storage failure/.test(l)).length, 1, 'logged once, not once per request');
@@ -111,6 +111,6 @@ t.test('a deeply nested body: the same 400 with and without --data-dir', async (
     t.teardown(() => app.close());
     const res = await app.inject({ method: 'POST', url: '/v1/json/orders', headers: { api_key: 'test-api-key-0001', 'content-type': 'application/json' }, payload });
     t.equal(res.statusCode, 400);
-    t.match(res.json(), { success: false, error_code: 9999, error_info: /nests objects or arrays deeper than 64 levels/ });
+    t.match(res.json(), { success: false, error_code: 9999, error_info: "Unknown error", sandbox_hint: /nests objects or arrays deeper than 64 levels/ });
   }
 });

@@ -11,7 +11,7 @@ import { ADVICE_HEADER } from '../domain/advisor.js';
 import { ApiError, errorNameByCode } from '../domain/errors.js';
 import type { FailureRule } from '../features/test-rules/failure-rules.js';
 import type { JournalEntry } from '../features/inspection/journal.js';
-import { journalBody, maskUrl, secretsOf } from '../features/inspection/journal.js';
+import { journalBody, maskQuoted, maskUrl, secretsOf } from '../features/inspection/journal.js';
 import type { MatchSubject } from '../features/test-rules/match.js';
 import { subjectOf } from '../features/test-rules/match.js';
 
@@ -65,7 +65,8 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
     const site = readApiKey(req);
     const url = maskUrl(req.url).slice(0, 2000);
     const request = journalBody(req.body);
-    const response = status === null ? { body: null, truncated: false } : journalBody(state.response, secretsOf(req.url, req.body));
+    const secrets = secretsOf(req.url, req.body);
+    const response = status === null ? { body: null, truncated: false } : journalBody(state.response, secrets);
     control.journal.add({
       at: new Date(engine.now(site ?? '')).toISOString(),
       method: effectiveMethod(req),
@@ -82,8 +83,8 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
       request_truncated: request.truncated,
       response_body: response.body,
       response_truncated: response.truncated,
-      hint: state.hint,
-      advice: state.advice,
+      hint: state.hint === null ? null : maskQuoted(state.hint, secrets),
+      advice: state.advice.map((a) => maskQuoted(a, secrets)),
     });
   };
 

@@ -11,10 +11,10 @@ beforeEach(async () => {
   await sandbox.control.reset();
 });
 
-test('an abandoned payment expires after a day', async () => {
+test('an abandoned payment link expires after its 30 days', async () => {
   const { orderId } = await shopCheckout(sandbox.apiUrl);
   await sandbox.control.outcome(orderId!, 'abandoned');
-  await sandbox.control.advance('1d');
+  await sandbox.control.advance('30d'); // a link lives days_active (30 days); Sofort's 1 day starts at the bank
   await expect(sandbox.control.waitFor(orderId!, 'expired')).resolves.toMatchObject({ status: 'expired' });
 });
 

@@ -42,7 +42,7 @@ export function journalBody(body: unknown, secrets: readonly string[] = []): { b
   let parsed: unknown;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     // An answer may quote a secret the call sent (an error naming the unknown token).
-    text = secrets.reduce((t, s) => (s.length >= 5 ? t.split(s).join(maskSecret(s)) : t), body.toString());
+    text = maskQuoted(body.toString(), secrets);
     try {
       parsed = JSON.parse(text);
     } catch {
@@ -114,6 +114,11 @@ export class Journal {
   get size(): number {
     return this.ring.length;
   }
+}
+
+/** `text` with every secret in it masked as maskSecret does (secrets shorter than 5 characters stay: too common to find). */
+export function maskQuoted(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => (s.length >= 5 ? t.split(s).join(maskSecret(s)) : t), text);
 }
 
 /** The secrets a call carries (a token in its path, secret fields of its body), to mask where an answer quotes them. */
