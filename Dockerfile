@@ -80,11 +80,11 @@ VOLUME /data
 # The official images' unprivileged user (uid 1000).
 USER node
 EXPOSE 8080
-# No curl in the slim image: Node's own fetch asks /health, which answers once the server is ready.
-# During the start period it asks every second (--start-interval needs Docker Engine 25 or
-# newer, January 2024), so compose's `condition: service_healthy` and `up --wait` go on about a
-# second after start-up instead of after a full interval (30 s before); then every 10 s.
-HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --start-interval=1s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# No curl in the slim image. The check is bash's /dev/tcp asking /health (a few milliseconds of
+# CPU, where starting node for it costs about 40 ms), so it can run every 2 seconds: compose's
+# `condition: service_healthy` and `up --wait` go on within about 2 s of start-up (30 s with the
+# default interval). Not --start-interval: Docker Engines before 25 refuse to build with it.
+HEALTHCHECK --interval=2s --timeout=2s --start-period=30s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-8080} && printf 'GET /health HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r -t 2 status <&3 && [[ $status == 'HTTP/1.1 200'* ]]"]
 # node is PID 1 and handles SIGTERM/SIGINT itself (closes the server, exits 0).
 CMD ["node", "dist/sofort-sandbox.mjs"]
