@@ -143,7 +143,9 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 [ -n "$token" ] || { docker logs "$name"; fail "the container printed no control token"; }
-docker logs "$name" 2>&1 | grep -q "^Dashboard: http://.*/dashboard?token=$token\$" || fail "the dashboard address with the token was not printed"
+# Read the log whole first: with pipefail, grep -q leaving early would fail the pipe (SIGPIPE).
+logs=$(docker logs "$name" 2>&1)
+grep -q "^Dashboard: http://.*/dashboard?token=$token\$" <<<"$logs" || fail "the dashboard address with the token was not printed"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$base/_sandbox/reset")
 [ "$code" = 401 ] || fail "POST /_sandbox/reset without the token answered $code, not 401"
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/dashboard")
