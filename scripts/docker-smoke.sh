@@ -138,7 +138,7 @@ node -e 'const r=JSON.parse(process.argv[1]); if(r.success!==false||!r.error_cod
 step "the control plane is closed to callers without the token the container printed"
 token=""
 for _ in $(seq 1 30); do
-  token=$(docker logs "$name" 2>&1 | sed -n 's/^Control token (x-sandbox-token header or ?token=): \([A-Za-z0-9]*\)$/\1/p' | head -n 1)
+  token=$(docker logs "$name" 2>&1 | sed -n 's/^Control token (x-sandbox-token header or ?token=): \([A-Za-z0-9]*\)$/\1/p' | awk 'NR==1')
   [ -n "$token" ] && break
   sleep 1
 done
