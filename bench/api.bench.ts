@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CLI, ROOT, ask, cpuSecondsOf, ensureBuilt, median, rssOf, spawnServer } from './helpers/processes.js';
 import type { Server } from './helpers/processes.js';
+import { orderBody } from './helpers/order-body.js';
 
 const LONG = process.env.BENCH_LONG === '1' || process.argv.includes('--long');
 const DURATION = Number(process.env.BENCH_DURATION ?? (LONG ? 15 : 5));
@@ -61,24 +62,6 @@ function modeArgs(mode: Mode): { args: string[]; dir: string | null; done: () =>
   if (mode === 'memory') return { args: [], dir: null, done: () => {} };
   const dir = tempDir();
   return { args: ['--data-dir', dir], dir, done: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** The create-order body the benchmark sends (a fresh order_id per request). */
-function orderBody(orderId: string): string {
-  return JSON.stringify({
-    type: 'redirect',
-    gateway: 'DIRECTBANK',
-    order_id: orderId,
-    currency: 'EUR',
-    amount: 1000,
-    description: 'Benchmark order',
-    payment_options: {
-      notification_url: 'https://shop.example/webhook',
-      redirect_url: 'https://shop.example/success',
-      cancel_url: 'https://shop.example/cancel',
-    },
-    customer: { locale: 'de_DE', country: 'DE', email: 'shopper@example.com' },
-  });
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;

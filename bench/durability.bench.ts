@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CLI, ROOT, ensureBuilt, median, runNode, spawnServer } from './helpers/processes.js';
+import { orderBody } from './helpers/order-body.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -32,21 +33,9 @@ const SOAK_ORDERS = Number(process.env.SOAK_ORDERS ?? 50_000);
 const STORE_ORDERS = Number(process.env.STORE_ORDERS ?? 20_000);
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const API_KEY = 'bench-api-key-0001';
-const PARTS = new Set((process.env.DURABILITY_PARTS ?? 'http,store,soak,restart').split(',').map((s) => s.trim()));
-
 /** The notification URL is a loopback port nobody listens on: the benchmark never leaves the machine. */
-function orderBody(orderId: string): string {
-  return JSON.stringify({
-    type: 'redirect',
-    gateway: 'DIRECTBANK',
-    order_id: orderId,
-    currency: 'EUR',
-    amount: 1000,
-    description: 'Durability benchmark order',
-    payment_options: { notification_url: 'http://127.0.0.1:9/webhook', redirect_url: 'https://shop.example/success', cancel_url: 'https://shop.example/cancel' },
-    customer: { locale: 'de_DE', country: 'DE', email: 'shopper@example.com' },
-  });
-}
+const ORDER = { description: 'Durability benchmark order', notificationUrl: 'http://127.0.0.1:9/webhook' };
+const PARTS = new Set((process.env.DURABILITY_PARTS ?? 'http,store,soak,restart').split(',').map((s) => s.trim()));
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -79,7 +68,7 @@ async function throughput(): Promise<void> {
         headers,
         connections: CONNECTIONS,
         duration: seconds,
-        requests: [{ setupRequest: (req) => ({ ...req, body: orderBody(`bench-${++n}`) }) }],
+        requests: [{ setupRequest: (req) => ({ ...req, body: orderBody(`bench-${++n}`, ORDER) }) }],
       });
     for (const s of servers) await run(s.url, 3); // warm-up (JIT)
     for (let r = 0; r < ROUNDS; r++) {
@@ -120,7 +109,7 @@ const { MemoryStore } = await import(${dist('engine/store.js')});
 const { SqliteStore } = await import(${dist('engine/sqlite-store.js')});
 const { readCreateOrder } = await import(${dist('domain/create-order.js')});
 const config = resolveConfig({ seed: 'bench', manualClock: true });
-const body = ${orderBody('@ID@')};
+const body = ${orderBody('@ID@', ORDER)};
 const out = [];
 for (const [name, make, n] of [
   ['MemoryStore', () => new MemoryStore(), ${STORE_ORDERS}],
@@ -161,7 +150,7 @@ const opts = ${JSON.stringify(opts)};
 const app = await buildApp({ seed: 'soak', manualClock: true, ...opts });
 await app.ready();
 const headers = { 'content-type': 'application/json', api_key: ${JSON.stringify(API_KEY)}, host: '127.0.0.1:8080' };
-const template = ${JSON.stringify(orderBody('@ID@'))};
+const template = ${JSON.stringify(orderBody('@ID@', ORDER))};
 const rows = [];
 const sample = (created) => {
   globalThis.gc(); globalThis.gc();
@@ -247,7 +236,7 @@ async function fill(dir: string, orders: number): Promise<void> {
     `const { buildApp } = await import(${index});
 const app = await buildApp({ dataDir: ${JSON.stringify(dir)}, manualClock: true });
 const headers = { 'content-type': 'application/json', api_key: ${JSON.stringify(API_KEY)} };
-const template = ${JSON.stringify(orderBody('@ID@'))};
+const template = ${JSON.stringify(orderBody('@ID@', ORDER))};
 for (let i = 0; i < ${orders}; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => app.inject({ method: 'POST', url: '/v1/json/orders', headers, payload: template.replace('@ID@', 'fill-' + (i + k)) })));
 await app.close();`,
   ]);

@@ -17,23 +17,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, ensureBuilt, spawnServer } from './helpers/processes.js';
+import { orderBody } from './helpers/order-body.js';
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const API_KEY = 'bench-api-key-0001';
-
-function orderBody(orderId: string): string {
-  return JSON.stringify({
-    type: 'redirect',
-    gateway: 'DIRECTBANK',
-    order_id: orderId,
-    currency: 'EUR',
-    amount: 1000,
-    description: 'Benchmark order',
-    payment_options: { notification_url: 'https://shop.example/webhook', redirect_url: 'https://shop.example/success', cancel_url: 'https://shop.example/cancel' },
-    customer: { locale: 'de_DE', country: 'DE', email: 'shopper@example.com' },
-  });
-}
 
 /** The sandbox's own modules, by what they do on the create-order path. */
 const PARTS: Array<[RegExp, string]> = [
