@@ -63,7 +63,8 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
       realTime,
     });
     persistClocks(engine, st);
-    // First, so a new recurring token is on the order before other listeners (webhooks) see the payment.
+    // The order in which features are made carries no meaning: work that changes state is an
+    // engine follow-up, notifications are made once the step settled (engine/steps.ts).
     const afterPayment = createAfterPayment(engine, config);
     const control = new ControlService(engine, config);
     const security = createSecurityState(realTime);

@@ -26,11 +26,11 @@ const SCOPE = q('scope', 'sandbox, site or order (default: order when order_id i
 
 export const EXTENSION_DOCS: Record<string, RouteDoc> = {
   'GET /_sandbox/events': {
-    summary: 'What happens in a site as it happens (server-sent events): api, status, notification, delivery',
+    summary: 'What happens in a site as it happens (server-sent events): api, status, notification, delivery; token, notification_state when named',
     description:
       'Read by `sofort-sandbox logs --follow` and `sofort-sandbox listen`. A notification event carries the body MultiSafepay would send, whether or not the order has a notification_url (src/control/routes-events.ts).',
     tags: ['events'],
-    parameters: [SITE, q('types', 'comma-separated event types (default all): api, status, notification, delivery')],
+    parameters: [SITE, q('types', 'comma-separated event types: api, status, notification, delivery (the default), token, notification_state')],
   },
   'GET /_sandbox/webhooks/deliveries': {
     summary: "The site's notification delivery log (every site's without api_key), oldest first, with every attempt (request, answer, acknowledged)",

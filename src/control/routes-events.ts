@@ -10,6 +10,12 @@
  *                 would be sent, whatever notification_url the order has, or none. `listen`
  *                 signs and forwards it; the sandbox's own delivery goes on as before.
  *   delivery      a delivery attempt to the order's notification_url ended (status, error)
+ *   token         a recurring token changed: token_created, token_updated (expiry), token_removed
+ *   notification_state  a notification changed state (queued as pending, held or dropped;
+ *                 delivered, failed, released), with the action that moved it
+ *
+ * The last two are sent only when asked for by name (`types=`), so a stream that names no
+ * types carries what it always did.
  *
  * Why the client forwards instead of the sandbox: the URL to forward to is on the developer's
  * machine, which a sandbox in a container or on a CI host cannot reach; the terminal can.
@@ -23,8 +29,10 @@ import { siteOf } from '../http/control-views.js';
 /** A comment line this often keeps an idle stream open through proxies. */
 const HEARTBEAT_MS = 15_000;
 
-export const EVENT_TYPES = ['api', 'status', 'notification', 'delivery'] as const;
+export const EVENT_TYPES = ['api', 'status', 'notification', 'delivery', 'token', 'notification_state'] as const;
 export type SandboxEventType = (typeof EVENT_TYPES)[number];
+/** What a stream that names no types carries. */
+const DEFAULT_TYPES: readonly SandboxEventType[] = ['api', 'status', 'notification', 'delivery'];
 
 interface Subscriber {
   readonly res: ServerResponse;
@@ -33,7 +41,7 @@ interface Subscriber {
 }
 
 function readTypes(raw: unknown): Set<SandboxEventType> | string {
-  if (raw === undefined || raw === '') return new Set(EVENT_TYPES);
+  if (raw === undefined || raw === '') return new Set(DEFAULT_TYPES);
   if (typeof raw !== 'string') return 'types: a comma-separated list, given once';
   const out = new Set<SandboxEventType>();
   for (const t of raw.split(',').map((s) => s.trim())) {
@@ -74,6 +82,23 @@ export async function eventStreamRoutes(app: FastifyInstance, ctx: SandboxContex
         financial_status: current.financial_status,
         notification_url: current.payment_options.notification_url ?? null,
         body: JSON.stringify(renderOrder(current, { maskIbans: ctx.webhooks.config.maskIbans })),
+      });
+    }),
+    ctx.recurring.onChange((event) => {
+      publish(event.site, 'token', { at: iso(event.at), event: event.type, reference: event.reference, token: event.token, transaction_id: event.transaction_id, expiry_date: event.expiry_date, cause: event.cause, from: event.from, to: event.to });
+    }),
+    ctx.webhooks.onChange((event) => {
+      publish(event.site, 'notification_state', {
+        at: iso(event.at),
+        id: event.id,
+        order_id: event.order_id,
+        transaction_id: event.transaction_id,
+        status: event.status,
+        action: event.action,
+        from: event.from,
+        to: event.to,
+        attempts_made: event.attempts_made,
+        next_attempt_at: event.next_attempt_at === null ? null : iso(event.next_attempt_at),
       });
     }),
     ctx.webhooks.onDelivery((rec, attempt) => {

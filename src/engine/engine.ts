@@ -1,7 +1,9 @@
 /**
  * The engine: orders, their one `transition()`, the store, the clocks and the jobs.
  * The four doors (MultiSafepay API, payment pages, control plane, clock) call into it;
- * none of them edits an order. Listeners (webhooks, dashboard) subscribe to its events.
+ * none of them edits an order. Every change runs as one step (steps.ts): follow-ups that
+ * change state (a first payment's token), work over the settled step (its notifications),
+ * then listeners that only observe (event stream, dashboard).
  */
 import { ApiError } from '../domain/errors.js';
 import type { CreateOrderInput } from '../domain/create-order.js';
@@ -19,6 +21,8 @@ import { OrderInterner } from './intern.js';
 import type { JobRecord } from './jobs.js';
 import { JobScheduler } from './jobs.js';
 import type { Collection, Store } from './store.js';
+import type { StepWork } from './steps.js';
+import { StepQueue } from './steps.js';
 
 export interface OrderCreatedEvent {
   type: 'order_created';
@@ -32,6 +36,11 @@ export interface OrderCreatedEvent {
 
 export type EngineEvent = TransitionEvent | OrderCreatedEvent;
 export type EngineListener = (event: EngineEvent, order: OrderRecord) => void;
+/** One change of an order: the event and the order as that change left it. */
+export interface EngineChange {
+  readonly event: EngineEvent;
+  readonly order: OrderRecord;
+}
 /** A clock changed time or speed (`site` null = the sandbox clock); `state` null = the site's own clock was removed. */
 export type ClockListener = (site: string | null, state: ClockState | null) => void;
 /** Orders the engine forgot (retention): features drop what they keep about them (delivery logs...). */
@@ -79,6 +88,7 @@ export class Engine {
   /** Equal customers and payment options of new orders are stored once (see intern.ts). */
   private readonly interner = new OrderInterner();
   private readonly resetListeners = new Map<string, ResetListener>();
+  private readonly steps = new StepQueue<EngineChange>((c) => this.tell(c));
 
   constructor(opts: EngineOptions) {
     this.store = opts.store;
@@ -161,12 +171,41 @@ export class Engine {
 
   // ---- events -------------------------------------------------------------------------
 
+  /** Hear of every order change once its step settled. Listeners observe: a change started from one throws. */
   onEvent(listener: EngineListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Work an order change starts that changes state itself (a token for a first payment, a
+   * scenario for a new order): it runs before any listener hears of the change, and the
+   * changes it makes join the same step. `name` orders follow-ups (not registration).
+   */
+  onFollowUp(name: string, work: StepWork<EngineChange>): () => void {
+    return this.steps.onFollowUp(name, work);
+  }
+
+  /** Work over the outcome of a whole step (a notification of the order as the step left it); it may not change orders. */
+  onSettled(name: string, work: StepWork<EngineChange>): () => void {
+    return this.steps.onSettled(name, work);
+  }
+
+  /** News of a change of a feature's own records (a token, a notification), told in its place among the step's news. */
+  announce(news: () => void): void {
+    this.steps.announce(news);
+  }
+
+  /** Throws when a change of `what` is not allowed now (from a listener; an order once the step settled). */
+  checkMayChange(what: 'an order' | 'a token' | 'a notification'): void {
+    this.steps.check(what);
+  }
+
   private emit(event: EngineEvent, order: OrderRecord): void {
+    this.steps.changed({ event, order });
+  }
+
+  private tell({ event, order }: EngineChange): void {
     for (const l of this.listeners) {
       try {
         l(event, order);
@@ -183,6 +222,7 @@ export class Engine {
    * with the same order number). An order_id whose latest attempt was paid is refused (1006).
    */
   createOrder(site: string, input: CreateOrderInput, extra: Partial<Pick<OrderRecord, 'scenario' | 'advice'>> = {}, cause: Cause = 'api'): OrderRecord {
+    this.steps.check('an order');
     const now = this.now(site);
     const previousTx = this.byOrderId.get(orderIdKey(site, input.order_id));
     if (previousTx !== undefined) {
@@ -317,6 +357,7 @@ export class Engine {
    * the order's timers (expiry, uncleared completion) in step, and emits the events.
    */
   transition(site: string, transactionId: number, action: Action, cause: Cause, note?: string): TransitionResult {
+    this.steps.check('an order');
     const key = orderKey(site, transactionId);
     const order = this.orders.get(key);
     if (!order) throw new ApiError('INVALID_ORDER_ID', `no order with transaction_id ${transactionId} on this site`);

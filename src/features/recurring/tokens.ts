@@ -5,29 +5,24 @@
  * debit (gateway DIRDEB) without the bank pages, as at MultiSafepay.
  *
  * Tokens are kept per site (API key) and customer reference, in the store collection
- * `recurring-tokens`, so a durable store keeps them across restarts.
+ * `recurring-tokens`, so a durable store keeps them across restarts. Every change of a token
+ * goes through `transition()` (the state machine is domain/token-transitions.ts) and is told
+ * to listeners as an event. The token of a first payment is made by an engine follow-up, so
+ * it is on the order before any listener or notification sees the payment.
  */
 import type { CreateOrderInput } from '../../domain/create-order.js';
 import { ApiError } from '../../domain/errors.js';
-import type { BankDetails, Cause, OrderRecord, RecurringModel } from '../../domain/order.js';
+import type { Cause, OrderRecord } from '../../domain/order.js';
 import { GATEWAY, RECURRING_GATEWAY } from '../../domain/sofort-rules.js';
+import type { TokenAction, TokenEvent, TokenRecord } from '../../domain/token-transitions.js';
+import { applyTokenAction } from '../../domain/token-transitions.js';
 import type { Engine, EngineEvent } from '../../engine/engine.js';
 import type { JobRecord } from '../../engine/jobs.js';
 import type { Collection } from '../../engine/store.js';
 import { deleteSiteEntries } from '../../engine/store.js';
 
-export interface TokenRecord {
-  readonly site: string;
-  readonly reference: string;
-  readonly token: string;
-  readonly model: RecurringModel;
-  readonly bank: BankDetails;
-  /** YYMM; empty until the merchant sets one (a bank account has no expiry). */
-  readonly expiry_date: string;
-  readonly created: number;
-  /** PSP id of the payment that created the token. */
-  readonly transaction_id: number;
-}
+export type { TokenRecord, TokenEvent };
+export type TokenListener = (event: TokenEvent, token: TokenRecord | null) => void;
 
 export interface RecurringOptions {
   /** Delay between creating a token payment and charging it (sandbox ms); 0 charges before create-order answers. */
@@ -60,6 +55,7 @@ export function renderToken(t: TokenRecord): Record<string, unknown> {
 
 export class RecurringService {
   private readonly tokens: Collection<TokenRecord>;
+  private readonly listeners = new Set<TokenListener>();
 
   constructor(
     private readonly engine: Engine,
@@ -69,7 +65,37 @@ export class RecurringService {
     engine.jobs.handle(CHARGE_JOB, (job) => this.chargeFromJob(job));
     // A reset site starts over: a token of a forgotten payment must not be chargeable.
     engine.onReset('recurring_tokens', (site) => deleteSiteEntries(this.tokens, site, (_k, t) => t.site === site));
-    engine.onEvent((event, order) => this.onEvent(event, order));
+    engine.onFollowUp('recurring-tokens', ({ event, order }) => this.onPayment(event, order));
+  }
+
+  /** Hear of every token change (created, expiry set, removed). */
+  onChange(listener: TokenListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The one place a token changes: applies the state machine, stores the result and tells
+   * listeners (in its place among the engine step's news).
+   */
+  private transition(current: TokenRecord | null, action: TokenAction, site: string, cause: Cause, at = this.engine.now(site)): TokenRecord | null {
+    this.engine.checkMayChange('a token');
+    const { token, event } = applyTokenAction(current, action, { now: at, cause });
+    const key = tokenKey(event.site, event.reference, event.token);
+    this.engine.store.transaction(() => {
+      if (token === null) this.tokens.delete(key);
+      else this.tokens.set(key, token);
+    });
+    this.engine.announce(() => {
+      for (const l of this.listeners) {
+        try {
+          l(event, token);
+        } catch (err) {
+          console.error('sofort-sandbox: token listener failed', err);
+        }
+      }
+    });
+    return token;
   }
 
   list(site: string, reference: string): TokenRecord[] {
@@ -94,13 +120,11 @@ export class RecurringService {
   }
 
   updateExpiry(site: string, reference: string, token: string, expiry: string): void {
-    const t = this.require(site, reference, token);
-    this.engine.store.transaction(() => this.tokens.set(tokenKey(site, reference, token), { ...t, expiry_date: expiry }));
+    this.transition(this.require(site, reference, token), { kind: 'set_expiry', expiry_date: expiry }, site, 'api');
   }
 
   remove(site: string, reference: string, token: string): void {
-    this.require(site, reference, token);
-    this.engine.store.transaction(() => this.tokens.delete(tokenKey(site, reference, token)));
+    this.transition(this.require(site, reference, token), { kind: 'remove' }, site, 'api');
   }
 
   /**
@@ -156,25 +180,19 @@ export class RecurringService {
     }
   }
 
-  /** A first payment with recurring_model + customer.reference leaves a token once the bank authorised it. */
-  private onEvent(event: EngineEvent, order: OrderRecord): void {
+  /**
+   * A first payment with recurring_model + customer.reference leaves a token once the bank
+   * authorised it. A follow-up of the payment's step: the token and the order's recurring_id
+   * are in place before any listener hears of the payment or its notification is made.
+   */
+  private onPayment(event: EngineEvent, order: OrderRecord): void {
     if (event.type !== 'status_changed' || event.action !== 'authorise') return;
     if (order.gateway !== GATEWAY || order.recurring_model === null || order.recurring_id !== null || order.bank === null) return;
     const reference = order.customer.reference;
     if (reference === null || reference === '') return;
     let token = this.newToken();
     while (this.tokens.has(tokenKey(order.site, reference, token))) token = this.newToken();
-    const record: TokenRecord = {
-      site: order.site,
-      reference,
-      token,
-      model: order.recurring_model,
-      bank: order.bank,
-      expiry_date: '',
-      created: event.at,
-      transaction_id: order.transaction_id,
-    };
-    this.engine.store.transaction(() => this.tokens.set(tokenKey(order.site, reference, token), record));
+    this.transition(null, { kind: 'create', site: order.site, reference, token, model: order.recurring_model, bank: order.bank, transaction_id: order.transaction_id }, order.site, event.cause, event.at);
     this.engine.transition(order.site, order.transaction_id, { kind: 'update', recurring_id: token }, event.cause);
   }
 

@@ -81,7 +81,8 @@ export class SecondChanceService {
     this.outbox = engine.store.collection<OutboxEntry>('second-chance-outbox');
     engine.jobs.handle(JOB_KIND, (job) => this.fire(job));
     engine.onReset('second_chance_emails', (site) => deleteSiteEntries(this.outbox, site, (_k, e) => e.site === site));
-    engine.onEvent((event, order) => this.onEvent(event, order));
+    // Work a new order starts (its reminder jobs), not a listener: listeners only observe.
+    engine.onSettled('second-chance', ({ event, order }) => this.onEvent(event, order));
     // Retention forgets old orders: their reminders go with them.
     engine.onForget((orders) => {
       const gone = new Set(orders.map((o) => `${o.site}\n${o.transaction_id}`));

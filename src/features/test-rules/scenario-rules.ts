@@ -90,7 +90,8 @@ export class ScenarioRules extends RuleBook<ScenarioRule> {
   constructor(engine: Engine) {
     super(engine, 'control-scenario-rules', 'sr');
     engine.jobs.handle(SCENARIO_JOB, (job) => this.playJob(job));
-    engine.onEvent((event, order) => {
+    // A follow-up, not a listener: it changes the new order (its scenario) in the same step.
+    engine.onFollowUp('scenario-rules', ({ event, order }) => {
       if (event.type === 'order_created') this.onOrderCreated(order);
     });
   }

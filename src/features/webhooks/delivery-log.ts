@@ -9,13 +9,12 @@
 import type { Collection, Store } from '../../engine/store.js';
 import type { AppliedFaults } from './faults.js';
 
-/**
- * pending: waiting for its next attempt (a job on the site's clock).
- * held: kept back by a reorder fault until the order's next notification went out.
- * delivered: acknowledged. failed: retries spent without an acknowledgement.
- * dropped: a drop fault swallowed it (it can still be re-sent).
- */
-export type NotificationState = 'pending' | 'held' | 'delivered' | 'failed' | 'dropped';
+import type { NotificationState } from '../../domain/notification-states.js';
+import { isOpen } from '../../domain/notification-states.js';
+
+/** The states and which may follow which: domain/notification-states.ts. */
+export type { NotificationState };
+export { isOpen };
 export type AttemptKind = 'first' | 'retry' | 'resend' | 'duplicate';
 
 export interface AttemptRecord {
@@ -65,10 +64,6 @@ export interface NotificationRecord {
 }
 
 export const ATTEMPTS_KEPT = 20;
-
-export function isOpen(state: NotificationState): boolean {
-  return state === 'pending' || state === 'held';
-}
 
 function orderKey(site: string, orderId: string | number): string {
   return `${site}\n${String(orderId)}`;

@@ -24,6 +24,8 @@ import type { AttemptKind, AttemptRecord, NotificationRecord } from './delivery-
 import { ATTEMPTS_KEPT, DeliveryLog, isOpen } from './delivery-log.js';
 import { FaultBook } from './faults.js';
 import { Limiter } from './limiter.js';
+import type { NotificationListener } from './notification-changes.js';
+import { NotificationChanges } from './notification-changes.js';
 import { Chains } from './order-chain.js';
 import { buildRequest, originOf, toAttempt } from './request.js';
 import { HttpSender, refusedResult } from './sender.js';
@@ -51,6 +53,8 @@ function jobId(notificationId: string): string {
 export class WebhookDispatcher {
   readonly faults: FaultBook;
   private readonly log: DeliveryLog;
+  /** Every change of a notification's state goes through here. */
+  private readonly changes: NotificationChanges;
   private readonly sender: HttpSender;
   private readonly ownHosts: readonly string[];
   private readonly limiter: Limiter;
@@ -76,8 +80,11 @@ export class WebhookDispatcher {
     this.log = new DeliveryLog(engine.store, config.logLimit);
     this.faults = new FaultBook(engine.store, config.faults);
     this.limiter = new Limiter(config.concurrency, config.perReceiverConcurrency);
+    this.changes = new NotificationChanges(engine, this.log, { schedule: (rec, due) => this.schedule(rec, due), cancel: (rec) => engine.jobs.cancel(jobId(rec.id)) }, config);
     engine.jobs.handle(JOB_KIND, (job) => this.runJob(job));
-    this.unsubscribe = engine.onEvent((event, order) => this.onEvent(event, order));
+    // Once the step settled: the notification carries the order as the whole step left it
+    // (a first payment's token included), whatever order the features were wired in.
+    this.unsubscribe = engine.onSettled('webhooks', ({ event, order }) => this.onEvent(event, order));
     this.recover();
   }
 
@@ -98,6 +105,11 @@ export class WebhookDispatcher {
   onDelivery(listener: DeliveryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hear of every change of a notification's state (queued, delivered, failed, ...). */
+  onChange(listener: NotificationListener): () => void {
+    return this.changes.onChange(listener);
   }
 
   /**
@@ -201,8 +213,8 @@ export class WebhookDispatcher {
     if (!this.shouldNotify(event, order)) return;
     const url = order.payment_options.notification_url ?? this.siteUrl(order.site);
     if (!url) return;
-    // The order as stored now: a listener that ran first may have added data in the same step
-    // (a recurring token on the payment that created it), which MultiSafepay's notification carries.
+    // The order as the step left it: a follow-up may have added data in the same step (a
+    // recurring token on the payment that created it), which MultiSafepay's notification carries.
     this.queue(this.engine.getOrder(order.site, order.transaction_id) ?? order, event.type, url);
   }
 
@@ -240,7 +252,7 @@ export class WebhookDispatcher {
     }
     const seq = this.log.nextSeq();
     const due = faults.reorder_hold_ms !== undefined ? naturalDue + faults.reorder_hold_ms : naturalDue + (faults.delay_ms ?? 0);
-    const rec: NotificationRecord = {
+    const draft: NotificationRecord = {
       id: `whk_${String(seq).padStart(6, '0')}`,
       seq,
       site,
@@ -254,18 +266,17 @@ export class WebhookDispatcher {
       url,
       body,
       faults,
-      state: faults.drop ? 'dropped' : faults.reorder_hold_ms !== undefined ? 'held' : 'pending',
+      state: 'pending',
       natural_due: naturalDue,
-      next_attempt_at: faults.drop ? null : due,
+      next_attempt_at: null,
       attempts_made: 0,
       attempts: [],
       attempts_total: 0,
     };
-    this.engine.store.transaction(() => {
-      this.log.add(rec);
-      if (!faults.drop) this.schedule(rec, due);
-    });
-    if (faults.drop) this.emit(rec, null);
+    const rec = this.changes.transition(null, draft, { kind: 'queue', drop: faults.drop === true, hold: faults.reorder_hold_ms !== undefined }, due);
+    if (rec.state === 'dropped') {
+      this.engine.announce(() => this.emit(rec, null));
+    }
   }
 
   private schedule(rec: NotificationRecord, due: number): void {
@@ -314,6 +325,9 @@ export class WebhookDispatcher {
   private async sendOnce(id: string, kind: AttemptKind): Promise<Outcome | undefined> {
     const before = this.log.get(id);
     if (!before) return undefined;
+    const automatic = kind === 'first' || kind === 'retry';
+    // A resend delivered it while this attempt waited for its turn: nothing left to send.
+    if (automatic && !isOpen(before.state)) return undefined;
     if (this.closed) return this.keepForRestart(before);
     const site = before.site;
     const at = this.engine.now(site);
@@ -332,38 +346,17 @@ export class WebhookDispatcher {
 
     const rec = this.log.get(id);
     if (!rec) return undefined; // reset while in flight
-    const acked = attempts.some((a) => a.acknowledged);
-    const automatic = kind === 'first' || kind === 'retry';
-    const attemptsMade = rec.attempts_made + (automatic ? 1 : 0);
-    let state = rec.state;
-    let next: number | null = rec.next_attempt_at;
-    if (acked) {
-      state = 'delivered';
-      next = null;
-    } else if (automatic) {
-      if (attemptsMade <= this.config.retries) {
-        state = 'pending';
-        next = this.engine.now(site) + this.config.retryIntervalMs;
-      } else {
-        state = 'failed';
-        next = null;
-      }
-    } else if (state === 'dropped') {
-      state = 'failed';
-    }
+    if (automatic && !isOpen(rec.state)) return undefined;
+    const acknowledged = attempts.some((a) => a.acknowledged);
     const all = [...rec.attempts, ...attempts];
-    const updated: NotificationRecord = {
+    const draft: NotificationRecord = {
       ...rec,
-      state,
-      next_attempt_at: next,
-      attempts_made: attemptsMade,
       attempts: all.length > ATTEMPTS_KEPT ? all.slice(all.length - ATTEMPTS_KEPT) : all,
       attempts_total: rec.attempts_total + attempts.length,
     };
+    let updated = draft;
     this.engine.store.transaction(() => {
-      this.log.update(updated);
-      if (!isOpen(state)) this.engine.jobs.cancel(jobId(id));
-      else if (automatic && next !== null) this.schedule(updated, next);
+      updated = this.changes.transition(rec, draft, automatic ? { kind: 'attempt', acknowledged, retries: this.config.retries } : { kind: 'resend', acknowledged });
       if (kind === 'first' && rec.faults.reorder_hold_ms === undefined) this.releaseHeld(updated);
     });
     return { record: updated, attempts };
@@ -371,12 +364,9 @@ export class WebhookDispatcher {
 
   /** A reorder fault held earlier notifications of this order back: this one went out, so they follow now. */
   private releaseHeld(sent: NotificationRecord): void {
-    const now = this.engine.now(sent.site);
     for (const held of this.log.openForOrder(sent.site, sent.order_id)) {
       if (held.state !== 'held' || held.seq > sent.seq) continue;
-      const released: NotificationRecord = { ...held, state: 'pending', next_attempt_at: now };
-      this.log.update(released);
-      this.schedule(released, now);
+      this.changes.transition(held, held, { kind: 'release' });
     }
   }
 
