@@ -26,6 +26,9 @@ export const DEFAULT_TRANSACTION_FEE = 39;
 /** The fastest the sandbox clock may run; the control plane's clock/scale takes the same range. */
 export const MAX_TIME_SCALE = 1e7;
 
+/** What a time scale must be, for the option and for the control plane's clock/scale alike. */
+export const TIME_SCALE_RULE = `must be a number above 0 and at most ${MAX_TIME_SCALE} (1 = real time, 3600 = an hour a second)`;
+
 /** True for a time scale the sandbox clock accepts: above 0, at most MAX_TIME_SCALE. */
 export function isTimeScale(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TIME_SCALE;
@@ -41,9 +44,16 @@ function yesNo(v: boolean | undefined, byDefault: boolean, fail: Fail): boolean 
   return v ?? byDefault;
 }
 
+/** A list of texts as given (a library user may pass anything), trimmed, empty ones left out. */
+function textList(v: readonly string[] | undefined, example: string, fail: Fail): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(`must be a list of texts such as ${example}`);
+  return v.map((x) => x.trim()).filter((x) => x !== '');
+}
+
 function countriesOf(v: readonly string[] | undefined, fail: Fail): readonly string[] {
-  if (!v) return DEFAULT_SOFORT_RULES.countries;
-  const countries = v.map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  if (v === undefined) return DEFAULT_SOFORT_RULES.countries;
+  const countries = textList(v, "['DE', 'AT']", fail).map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
   for (const c of countries) if (!/^[A-Z]{2}$/.test(c)) fail(`"${c}" is not a two-letter country code (ISO 3166-1 alpha-2)`);
   if (countries.length === 0) fail('name at least one country, e.g. DE,AT');
   return countries;
@@ -54,7 +64,7 @@ const textOrNull = (v: string | undefined): string | null => (v === undefined ||
 export const OPTIONS = {
   port: {
     help: 'port to listen on; 0 = any free port',
-    shown: '8080 (startSandbox: 0, any free port)',
+    shown: '8080; startSandbox: 0 (any free port)',
     cli: { flag: 'port', arg: '<n>', read: read.number, env: 'PORT', default: 8080 },
     resolve: (v, fail) => {
       const port = v ?? 0;
@@ -66,14 +76,17 @@ export const OPTIONS = {
     help: 'interface to listen on (0.0.0.0 in the Docker image)',
     shown: '127.0.0.1',
     cli: { flag: 'host', arg: '<addr>', read: read.text, env: 'HOST', default: '127.0.0.1' },
-    resolve: (v) => v ?? '127.0.0.1',
+    resolve: (v, fail) => {
+      if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) fail(`must be an interface address such as 127.0.0.1 or 0.0.0.0, got ${JSON.stringify(v)?.slice(0, 40)}`);
+      return v ?? '127.0.0.1';
+    },
   },
   apiKeys: {
     help: 'accept only these API keys, each its own site',
     shown: 'any key of 5+ characters',
     cli: { flag: 'api-key', arg: '<key>', read: read.list, repeat: true, env: 'API_KEYS' },
     resolve: (v, fail) => {
-      const keys = [...(v ?? [])].map((k) => k.trim()).filter((k) => k !== '');
+      const keys = textList(v, "['my-test-api-key']", fail);
       for (const k of keys) if (k.length < 5) fail(`API key "${k}" is shorter than 5 characters; MultiSafepay's clients refuse such keys`);
       return Object.freeze(keys);
     },
@@ -84,7 +97,7 @@ export const OPTIONS = {
     cli: { flag: 'time-scale', arg: '<x>', read: read.number, env: 'TIME_SCALE' },
     resolve: (v, fail) => {
       const scale = v ?? 1;
-      if (!isTimeScale(scale)) fail(`must be a number above 0 (1 = real time, 3600 = an hour a second), got ${String(v)}`);
+      if (!isTimeScale(scale)) fail(`${TIME_SCALE_RULE}, got ${String(v)}`);
       return scale;
     },
   },
@@ -181,7 +194,7 @@ export const OPTIONS = {
     shown: 'none',
     cli: { flag: 'allowed-host', arg: '<h>', read: read.list, repeat: true, env: 'ALLOWED_HOSTS' },
     resolve: (v, fail) => {
-      const hosts = [...(v ?? [])].map((h) => String(h).trim().toLowerCase()).filter((h) => h !== '');
+      const hosts = textList(v, "['sandbox.test']", fail).map((h) => h.toLowerCase());
       for (const h of hosts) if (!/^(\.?[a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/.test(h)) fail(`"${h}" is not a host name (e.g. sandbox.test, or .test for every name under it)`);
       return Object.freeze(hosts);
     },
@@ -210,7 +223,7 @@ export const OPTIONS = {
     help: 'load scenario and failure rule presets (JSON files, or names of presets shipped in fixtures/scenarios)',
     shown: 'none',
     cli: { flag: 'scenarios', arg: '<file>', read: read.list, repeat: true, env: 'SCENARIOS_FILE' },
-    resolve: (v) => Object.freeze([...(v ?? [])]),
+    resolve: (v, fail) => Object.freeze(textList(v, "['ci-outcomes', './presets.json']", fail)),
   },
   journalSize: {
     help: "API calls kept in the control plane's request journal",
