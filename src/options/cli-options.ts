@@ -104,9 +104,9 @@ export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: bo
     let value: unknown;
     if (!cli.arg) {
       const said = flag === true ? cli.sets !== false : fromEnv !== undefined ? envSwitch(cli, fromEnv) : undefined;
-      // A switch that says the default changes nothing, so nothing is passed on.
-      const byDefault = OPTIONS[path].resolve(undefined as never, () => undefined as never, {});
-      if (said === undefined || said === byDefault) continue;
+      if (said === undefined) continue;
+      // A switch that says the default (the library's value when left out) changes nothing, so nothing is passed on.
+      if (said === OPTIONS[path].resolve(undefined as never, () => undefined as never, {})) continue;
       value = said;
     } else if (cli.repeat && Array.isArray(flag)) {
       value = flag;
