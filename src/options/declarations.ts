@@ -128,7 +128,7 @@ export const OPTIONS = {
     help: 'seed for ids and seeded faults: the same seed gives the same ids and fault choices',
     shown: 'random',
     cli: { flag: 'seed', arg: '<s>', read: read.text, env: 'SEED' },
-    resolve: (v) => (v === undefined || v === '' ? null : v),
+    resolve: (v) => v ?? null,
   },
   publicUrl: {
     help: 'base URL put into payment_url links',
@@ -160,7 +160,7 @@ export const OPTIONS = {
     shown: 'keep all',
     cli: { flag: 'retention-days', arg: '<n>', read: read.number, env: 'RETENTION_DAYS' },
     resolve: (v, fail) => {
-      if (v === undefined) return null;
+      if (v === undefined || v === null) return null;
       if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`must be a number of days above 0 (e.g. 30), got ${String(v)}; leave it out to keep every order`);
       return v;
     },
@@ -214,7 +214,7 @@ export const OPTIONS = {
     shown: 'no limit',
     cli: { flag: 'data-max-mb', arg: '<n>', read: read.number, env: 'DATA_MAX_MB' },
     resolve: (v, fail) => {
-      if (v === undefined) return null;
+      if (v === undefined || v === null) return null;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) fail(`must be a number of MiB, at least 1, got ${String(v)}`);
       return v;
     },
