@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from '../src/options/cli-options.js';
+import { resolveConfig } from '../src/options/config.js';
 import { sandbox } from './helpers/control.js';
 
 const HOUR = 3_600_000;
@@ -39,9 +40,23 @@ t.test('yes/no environment variables: 1/true/yes/on and 0/false/no/off, anything
   }
   for (const no of ['0', 'false', 'No', 'off']) {
     const o = parseCli([], { LOG: no, CONTROL_ALLOW_REMOTE: no, WEBHOOK_NOTIFY_ON_CREATE: no, SECOND_CHANCE: no });
-    t.same([o.logger, o.controlAllowRemote, o.webhooks?.notifyOnCreate, o.secondChance], [undefined, undefined, false, { enabled: false }], no);
+    // A "no" that says the default passes nothing on; the sandbox then runs with the default.
+    t.same([o.logger, o.controlAllowRemote, o.webhooks?.notifyOnCreate, o.secondChance], [undefined, undefined, undefined, { enabled: false }], no);
+    const c = resolveConfig(o);
+    t.same([c.logger, c.controlAllowRemote, c.webhooks.notifyOnCreate, c.afterPayment.secondChance.enabled], [false, false, false, false], `${no}: as configured`);
   }
-  for (const name of ['LOG', 'CONTROL_ALLOW_REMOTE', 'WEBHOOK_NOTIFY_ON_CREATE', 'SECOND_CHANCE']) {
+  for (const name of ['LOG', 'CONTROL_ALLOW_REMOTE', 'CONTROL_OPEN', 'WEBHOOK_NOTIFY_ON_CREATE', 'SECOND_CHANCE', 'CONFIRMATION_PAGE', 'INITIALIZED_NOTIFICATIONS']) {
     t.throws(() => parseCli([], { [name]: 'ture' }), new RegExp(`${name}: "ture" is not yes or no; write 1, true, yes or on`), name);
   }
+});
+
+t.test('every yes/no environment variable takes the same words', async (t) => {
+  // CONFIRMATION_PAGE and INITIALIZED_NOTIFICATIONS once took only 1/true and 0/false and ignored the rest.
+  for (const [yes, no] of [['yes', 'no'], ['on', 'off'], ['TRUE', 'False'], ['1', '0']] as const) {
+    t.match(resolveConfig(parseCli([], { CONFIRMATION_PAGE: yes, INITIALIZED_NOTIFICATIONS: no })), { confirmationPage: true, initializedNotifications: false }, `${yes}/${no}`);
+    t.match(resolveConfig(parseCli([], { CONFIRMATION_PAGE: no, INITIALIZED_NOTIFICATIONS: yes })), { confirmationPage: false, initializedNotifications: true }, `${no}/${yes}`);
+  }
+  t.equal(parseCli([], { CLOCK: 'manual' }).manualClock, true);
+  t.equal(parseCli([], { CLOCK: 'auto' }).manualClock, undefined);
+  t.throws(() => parseCli([], { CLOCK: 'manaul' }), /^CLOCK: "manaul" is not manual or auto$/, 'a misspelt clock is refused, not ignored');
 });

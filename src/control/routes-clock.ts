@@ -10,12 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ControlError, badField, bodyObject, onlyFields } from '../domain/control-error.js';
 import { parseDuration, parseInstant } from '../options/duration.js';
+import { isTimeScale, TIME_SCALE_RULE } from '../options/declarations.js';
 import { clockView, siteOf } from '../http/control-views.js';
 
+/** The range of the --time-scale option (src/options/declarations.ts): one rule, two doors. */
 function parseScale(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1e7) {
-    throw badField(field, 'must be a number above 0 and at most 10000000 (1 = real time, 3600 = an hour a second)');
-  }
+  if (!isTimeScale(v)) throw badField(field, TIME_SCALE_RULE);
   return v;
 }
 

@@ -1,135 +1,128 @@
-/** Command-line flags and environment variables to SandboxOptions (the CLI's only logic). */
+/**
+ * Command-line flags and environment variables to SandboxOptions, and the --help text, both
+ * made from the declarations of declarations.ts (the command's only logic). Flags win over
+ * environment variables; an empty environment variable counts as unset. Values are read in
+ * the grammar of grammar.ts here and validated by resolveConfig.
+ */
 import { parseArgs } from 'node:util';
-import type { SandboxOptions } from './config.js';
-import { ConfigError } from './config.js';
-import { readEnvFlag } from './env-flag.js';
-import { WEBHOOK_FLAGS, WEBHOOK_HELP, webhookCliOptions } from './webhook-cli.js';
-import { AFTER_PAYMENT_FLAGS, AFTER_PAYMENT_HELP, afterPaymentCliOptions } from './after-payment-cli.js';
-import { PARITY_FLAGS, PARITY_HELP, parityCliOptions } from './parity-cli.js';
-
-export const HELP = `sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank
-
-Usage: sofort-sandbox [options]
-
-  --port <n>          port to listen on (env PORT, default 8080; 0 = any free port)
-  --host <addr>       interface to listen on (env HOST, default 127.0.0.1; 0.0.0.0 in Docker)
-  --api-key <key>     accept only this API key; repeat for more (env API_KEYS, comma-separated;
-                      default: any key of 5+ characters, each key its own site)
-  --time-scale <x>    sandbox time runs x times faster (env TIME_SCALE, default 1; 3600 = 1 h/s)
-  --manual-clock      freeze the clock; it moves only when advanced (env CLOCK=manual)
-  --start-time <iso>  start the sandbox clock at this instant (env START_TIME)
-  --countries <list>  Sofort countries, comma-separated (env COUNTRIES, default AT,BE,DE,IT,ES,CH,PL)
-  --seed <s>          seed for ids and seeded faults (env SEED)
-  --public-url <url>  base URL for payment_url links (env PUBLIC_URL; default from the Host header)
-  --data-dir <dir>    keep orders, webhooks and clocks in SQLite in <dir>, across restarts
-                      (env DATA_DIR; default: in memory, gone when the process stops)
-  --retention-days <n>  forget orders untouched for n days of sandbox time (env RETENTION_DAYS)
-  --control-token <t> require this token on the control API /_sandbox (header x-sandbox-token
-                      or ?token=; env CONTROL_TOKEN)
-  --control-allow-remote  answer control and dashboard calls from other hosts than loopback
-                      (env CONTROL_ALLOW_REMOTE=1; the Docker image sets it). Without
-                      --control-token the sandbox makes a token, keeps it in the data dir
-                      and prints it at start
-  --control-open      with --control-allow-remote and no token: stay open to anyone who
-                      reaches the port (env CONTROL_OPEN=1; warned at every start)
-  --allowed-host <h>  also serve the control plane and dashboard under this host name while
-                      listening on loopback (DNS-rebinding defence; .example allows every name
-                      under it); repeat for more (env ALLOWED_HOSTS, comma-separated)
-  --max-orders-per-site <n>  orders one API key may hold (env MAX_ORDERS_PER_SITE, default 100000)
-  --data-max-mb <n>   largest size of the data file in MiB (env DATA_MAX_MB; default no limit)
-  --scenarios <file>  load scenario/failure rule presets (JSON); repeat for more, or a shipped
-                      preset name from fixtures/scenarios (env SCENARIOS_FILE, comma-separated)
-${WEBHOOK_HELP}${AFTER_PAYMENT_HELP}${PARITY_HELP}  --log               log every request (env LOG=1)
-  -h, --help          show this help
-`;
+import type { SandboxOptions } from './sandbox-options.js';
+import { ConfigError } from './sandbox-options.js';
+import type { CliForm, OptionPath } from './option-kinds.js';
+import { OPTIONS } from './declarations.js';
+import { readYesNo, YES_NO_EXAMPLES } from './grammar.js';
 
 type Env = Record<string, string | undefined>;
+type Declared = { path: OptionPath; help: string; shown: string | undefined; cli: CliForm | undefined };
 
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new ConfigError(`${name}: "${v}" is not a number`);
-  return n;
+/** The declarations as a list, in their order. */
+export function declaredOptions(): Declared[] {
+  return Object.entries(OPTIONS).map(([path, d]) => ({ path: path as OptionPath, help: d.help, shown: d.shown, cli: 'cli' in d ? (d.cli as CliForm) : undefined }));
 }
 
-function list(v: string | undefined): string[] | undefined {
-  if (v === undefined || v === '') return undefined;
-  return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** `--port <n>` */
+export function flagText(cli: CliForm): string {
+  return `--${cli.flag}${cli.arg ? ` ${cli.arg}` : ''}`;
+}
+
+/** `PORT`, `LOG=1`, `CLOCK=manual`, `SECOND_CHANCE=0` */
+export function envText(cli: CliForm): string {
+  if (cli.arg) return cli.env;
+  if (cli.envWord) return `${cli.env}=${cli.sets === false ? cli.envWord.off : cli.envWord.on}`;
+  return `${cli.env}=${cli.sets === false ? '0' : '1'}`;
+}
+
+const WIDTH = 100;
+const INDENT = 32;
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+function helpText(): string {
+  const pad = ' '.repeat(INDENT);
+  let out = 'sofort-sandbox: a local MultiSafepay API with Sofort (DIRECTBANK), payment page and fake bank\n\nUsage: sofort-sandbox [options]\n\n';
+  for (const { help, shown, cli } of declaredOptions()) {
+    if (!cli) continue;
+    const head = `  ${flagText(cli)}`;
+    // The environment variable and the default first, on the flag's line: what a reader scans for.
+    const byDefault = cli.default !== undefined ? String(cli.default) : shown;
+    const meta = `env ${envText(cli)}${cli.repeat ? ' (comma-separated)' : ''}${byDefault && cli.arg ? `; default ${byDefault}` : ''}`;
+    out += head.length < INDENT ? `${head.padEnd(INDENT)}${meta}\n` : `${head}\n${pad}${meta}\n`;
+    for (const line of wrap(help, WIDTH - INDENT)) out += `${pad}${line}\n`;
+  }
+  out += `  ${'-h, --help'.padEnd(INDENT - 2)}show this help\n\n`;
+  out += 'Durations: 500ms, 2s, 15m, 24h, 1d2h, 1.5h, 2w or milliseconds (one grammar everywhere).\n';
+  out += 'Yes/no environment variables: 1, true, yes, on or 0, false, no, off. Repeatable flags: once per item.\n';
+  return out;
+}
+
+export const HELP = helpText();
+
+function setPath(opts: SandboxOptions, path: OptionPath, value: unknown): void {
+  const [head, key] = path.split('.') as [string, string | undefined];
+  const o = opts as Record<string, unknown>;
+  if (key === undefined) o[head] = value;
+  else o[head] = { ...(o[head] as object | undefined), [key]: value };
+}
+
+/** What the environment variable of a switch says: true, false, or undefined when unset. */
+function envSwitch(cli: CliForm, text: string): boolean {
+  const v = text.trim().toLowerCase();
+  if (cli.envWord) {
+    if (v === cli.envWord.on) return true;
+    if (v === cli.envWord.off) return false;
+    throw new ConfigError(`${cli.env}: "${text.slice(0, 40)}" is not ${cli.envWord.on} or ${cli.envWord.off}`);
+  }
+  const yes = readYesNo(v);
+  if (yes === null) throw new ConfigError(`${cli.env}: "${text.slice(0, 40)}" is not yes or no; ${YES_NO_EXAMPLES}`);
+  return yes;
 }
 
 /** Flags and environment to options. Exported for tests. */
 export function parseCli(argv: string[], env: Env): SandboxOptions & { help?: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'api-key': { type: 'string', multiple: true },
-      'time-scale': { type: 'string' },
-      'manual-clock': { type: 'boolean' },
-      'start-time': { type: 'string' },
-      countries: { type: 'string' },
-      seed: { type: 'string' },
-      'public-url': { type: 'string' },
-      log: { type: 'boolean' },
-      'control-token': { type: 'string' },
-      'control-allow-remote': { type: 'boolean' },
-      'control-open': { type: 'boolean' },
-      'allowed-host': { type: 'string', multiple: true },
-      'max-orders-per-site': { type: 'string' },
-      'data-max-mb': { type: 'string' },
-      scenarios: { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      'retention-days': { type: 'string' },
-      ...WEBHOOK_FLAGS,
-      ...AFTER_PAYMENT_FLAGS,
-      ...PARITY_FLAGS,
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  const fail = (option: string, message: string): never => {
-    throw new ConfigError(`${option}: ${message}`);
-  };
+  const declared = declaredOptions();
+  const flags: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
+  for (const { cli } of declared) if (cli) flags[cli.flag] = { type: cli.arg ? 'string' : 'boolean', ...(cli.repeat ? { multiple: true } : {}) };
+  flags.help = { type: 'boolean', short: 'h' };
+  const { values } = parseArgs({ args: argv, options: flags, strict: true });
+
   const opts: SandboxOptions & { help?: boolean } = {};
-  if (values.help) opts.help = true;
-  const port = num('--port', values.port ?? env.PORT);
-  opts.port = port ?? 8080;
-  opts.host = values.host ?? env.HOST ?? '127.0.0.1';
-  const keys = values['api-key'] ?? list(env.API_KEYS);
-  if (keys) opts.apiKeys = keys;
-  const scale = num('--time-scale', values['time-scale'] ?? env.TIME_SCALE);
-  if (scale !== undefined) opts.timeScale = scale;
-  if (values['manual-clock'] || env.CLOCK === 'manual') opts.manualClock = true;
-  const start = values['start-time'] ?? env.START_TIME;
-  if (start) opts.startTime = start;
-  const countries = list(values.countries ?? env.COUNTRIES);
-  if (countries) opts.countries = countries;
-  const seed = values.seed ?? env.SEED;
-  if (seed) opts.seed = seed;
-  const pub = values['public-url'] ?? env.PUBLIC_URL;
-  if (pub) opts.publicUrl = pub;
-  if (values.log || readEnvFlag('LOG', env.LOG, fail)) opts.logger = true;
-  const controlToken = values['control-token'] ?? env.CONTROL_TOKEN;
-  if (controlToken) opts.controlToken = controlToken;
-  if (values['control-allow-remote'] || readEnvFlag('CONTROL_ALLOW_REMOTE', env.CONTROL_ALLOW_REMOTE, fail)) opts.controlAllowRemote = true;
-  if (values['control-open'] || readEnvFlag('CONTROL_OPEN', env.CONTROL_OPEN, fail)) opts.controlOpen = true;
-  const allowedHosts = values['allowed-host'] ?? list(env.ALLOWED_HOSTS);
-  if (allowedHosts) opts.allowedHosts = allowedHosts;
-  const maxOrders = num('--max-orders-per-site', values['max-orders-per-site'] ?? env.MAX_ORDERS_PER_SITE);
-  if (maxOrders !== undefined) opts.maxOrdersPerSite = maxOrders;
-  const dataMax = num('--data-max-mb', values['data-max-mb'] ?? env.DATA_MAX_MB);
-  if (dataMax !== undefined) opts.dataMaxMb = dataMax;
-  const scenarioFiles = values.scenarios ?? list(env.SCENARIOS_FILE);
-  if (scenarioFiles) opts.scenarioFiles = scenarioFiles;
-  const dataDir = values['data-dir'] ?? env.DATA_DIR;
-  if (dataDir) opts.dataDir = dataDir;
-  const retention = num('--retention-days', values['retention-days'] ?? env.RETENTION_DAYS);
-  if (retention !== undefined) opts.retentionDays = retention;
-  const webhooks = webhookCliOptions(values, env, fail);
-  if (webhooks) opts.webhooks = webhooks;
-  Object.assign(opts, afterPaymentCliOptions(values, env, fail));
-  Object.assign(opts, parityCliOptions(values, env));
+  if (values.help === true) opts.help = true;
+  for (const { path, cli } of declared) {
+    if (!cli) continue;
+    const flag = values[cli.flag];
+    const fromEnv = env[cli.env] === '' ? undefined : env[cli.env];
+    let value: unknown;
+    if (!cli.arg) {
+      const said = flag === true ? cli.sets !== false : fromEnv !== undefined ? envSwitch(cli, fromEnv) : undefined;
+      if (said === undefined) continue;
+      // A switch that says the default (the library's value when left out) changes nothing, so nothing is passed on.
+      if (said === OPTIONS[path].resolve(undefined as never, () => undefined as never, {})) continue;
+      value = said;
+    } else if (cli.repeat && Array.isArray(flag)) {
+      value = flag;
+    } else {
+      const text = typeof flag === 'string' ? flag : fromEnv;
+      if (text === undefined) {
+        if (cli.default === undefined) continue;
+        value = cli.default;
+      } else {
+        value = cli.read?.read(text) ?? null;
+        if (value === null) throw new ConfigError(`--${cli.flag}: "${text.slice(0, 60)}" is not ${cli.read?.expects ?? 'readable'}`);
+        // An empty list from the environment (`API_KEYS=,`) is as good as unset.
+        if (Array.isArray(value) && value.length === 0) continue;
+      }
+    }
+    setPath(opts, path, value);
+  }
   return opts;
 }
-

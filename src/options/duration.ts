@@ -2,13 +2,13 @@
  * Durations and instants as a control call writes them: `90s`, `15m`, `24h`, `1d2h`,
  * `500ms`, a number of milliseconds, or an ISO 8601 instant / epoch milliseconds.
  */
-import { DURATION_EXAMPLES, readDuration } from './duration-grammar.js';
+import { DURATION_EXAMPLES, readDuration } from './grammar.js';
 import { badField } from '../domain/control-error.js';
 
 /** Ten years: anything longer is a mistake, not a test. */
 export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
 
-/** Parse a duration (the grammar of src/options/duration-grammar.ts) or throw a 400 that names `field`. */
+/** Parse a duration (the grammar of src/options/grammar.ts) or throw a 400 that names `field`. */
 export function parseDuration(value: unknown, field: string): number {
   const fix = `write a duration such as ${DURATION_EXAMPLES}`;
   let ms: number;

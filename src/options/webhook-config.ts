@@ -1,10 +1,8 @@
 /**
- * Webhook options (`SandboxOptions.webhooks`), their defaults and their validation. Kept
- * beside the dispatcher; src/options/config.ts calls `resolveWebhookConfig` once at start.
+ * The shapes of the webhook options (`SandboxOptions.webhooks`) and of their resolved form.
+ * Defaults, validation, flags and environment variables: src/options/declarations.ts.
  */
 import type { FaultRule } from '../domain/webhook-faults.js';
-import { readFaultRules } from '../domain/webhook-faults.js';
-import { readDuration } from './duration-grammar.js';
 
 export interface WebhookOptions {
   /**
@@ -46,72 +44,4 @@ export interface WebhookConfig {
   readonly perReceiverConcurrency: number;
   readonly logLimit: number;
   readonly faults: readonly FaultRule[];
-}
-
-export type Fail = (option: string, message: string) => never;
-
-function wholeNumber(v: unknown, name: string, min: number, max: number, fail: Fail, unit: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    fail(name, `must be a whole number of ${unit} from ${min} to ${max}, got ${String(v)}`);
-  }
-  return v;
-}
-
-const DAY = 24 * 3600_000;
-
-export function resolveWebhookConfig(opts: WebhookOptions | undefined, fail: Fail): WebhookConfig {
-  const o = opts ?? {};
-  let delay: [number, number] = [1000, 3000];
-  if (o.delayMs !== undefined) {
-    if (typeof o.delayMs === 'number') {
-      const d = wholeNumber(o.delayMs, 'webhooks.delayMs', 0, DAY, fail, 'milliseconds');
-      delay = [d, d];
-    } else if (Array.isArray(o.delayMs) && o.delayMs.length === 2) {
-      const lo = wholeNumber(o.delayMs[0], 'webhooks.delayMs[0]', 0, DAY, fail, 'milliseconds');
-      const hi = wholeNumber(o.delayMs[1], 'webhooks.delayMs[1]', 0, DAY, fail, 'milliseconds');
-      if (hi < lo) fail('webhooks.delayMs', `[min, max] needs min <= max, got [${lo}, ${hi}]`);
-      delay = [lo, hi];
-    } else {
-      fail('webhooks.delayMs', 'must be milliseconds (e.g. 0) or [min, max] (e.g. [1000, 3000])');
-    }
-  }
-  const concurrency = wholeNumber(o.concurrency ?? 16, 'webhooks.concurrency', 1, 1024, fail, 'requests');
-  const config: WebhookConfig = {
-    delayMs: Object.freeze(delay),
-    retries: wholeNumber(o.retries ?? 3, 'webhooks.retries', 0, 100, fail, 'attempts'),
-    retryIntervalMs: wholeNumber(o.retryIntervalMs ?? 15 * 60_000, 'webhooks.retryIntervalMs', 0, 30 * DAY, fail, 'milliseconds'),
-    timeoutMs: wholeNumber(o.timeoutMs ?? 10_000, 'webhooks.timeoutMs', 1, 600_000, fail, 'milliseconds'),
-    notifyOnCreate: o.notifyOnCreate ?? false,
-    maskIbans: o.maskIbans ?? true,
-    concurrency,
-    perReceiverConcurrency: wholeNumber(o.perReceiverConcurrency ?? Math.max(1, Math.floor(concurrency / 4)), 'webhooks.perReceiverConcurrency', 1, concurrency, fail, 'requests'),
-    logLimit: wholeNumber(o.logLimit ?? 1000, 'webhooks.logLimit', 1, 10_000_000, fail, 'notifications'),
-    faults: Object.freeze([] as FaultRule[]),
-  };
-  if (typeof config.notifyOnCreate !== 'boolean') fail('webhooks.notifyOnCreate', 'must be true or false');
-  if (typeof config.maskIbans !== 'boolean') fail('webhooks.maskIbans', 'must be true or false');
-  if (o.faults !== undefined) {
-    const rules = readFaultRules(o.faults);
-    if (typeof rules === 'string') fail('webhooks.faults', rules);
-    return Object.freeze({ ...config, faults: Object.freeze(rules) });
-  }
-  return Object.freeze(config);
-}
-
-/**
- * A duration from the command line or the environment, in the sandbox's one grammar
- * (src/options/duration-grammar.ts: `500ms`, `2s`, `15m`, `1d2h`, or milliseconds); a range
- * `1000-3000` / `1s-3s` for the delay. Returns null when unreadable.
- */
-export function parseDuration(text: string): number | null {
-  return readDuration(text);
-}
-
-export function parseDelay(text: string): number | [number, number] | null {
-  const parts = text.split('-');
-  if (parts.length === 1) return parseDuration(text);
-  if (parts.length !== 2) return null;
-  const lo = parseDuration(parts[0] ?? '');
-  const hi = parseDuration(parts[1] ?? '');
-  return lo === null || hi === null ? null : [lo, hi];
 }
