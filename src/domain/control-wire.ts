@@ -81,9 +81,21 @@ export interface ScenarioRuleView extends RuleViewBase {
   delay_ms: number | null;
 }
 
+/** What a rule makes misbehave: an answer of the MultiSafepay API, or a notification to the shop. */
+export type RuleTarget = 'api' | 'notification';
+export type ApiFailureKind = 'error' | 'http' | 'latency' | 'drop' | 'timeout';
+export type NotificationFaultKind = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'wrong_key' | 'malformed';
+
 export interface FailureRuleView extends RuleViewBase {
-  kind: 'error' | 'http' | 'latency' | 'drop' | 'timeout';
-  on: string;
+  target: RuleTarget;
+  kind: ApiFailureKind | NotificationFaultKind;
+  /** target api: the calls it covers. */
+  on?: string;
+  /** target notification: the order statuses whose notifications it takes (null: all). */
+  statuses?: string[] | null;
+  /** target notification, kind delay or reorder: the delay or longest hold. */
+  delay?: string | null;
+  delay_ms?: number | null;
   code?: number | null;
   status?: number | null;
   body?: 'json' | 'html' | 'empty' | null;
