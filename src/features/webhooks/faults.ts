@@ -21,8 +21,8 @@ import type { RuleFields } from '../test-rules/rule-book.js';
 export { FAULT_KINDS, DEFAULT_REORDER_HOLD_MS, readFaultRules };
 export type { FaultKind, FaultRule, AppliedFaults, FaultScope };
 
-/** The scope a rule belongs to, if it has one. */
-function scopeOfRule(r: FailureRule): FaultScope | null {
+/** The scope a rule belongs to, if it has one (a notification rule with other match fields has none). */
+export function scopeOfRule(r: FailureRule): FaultScope | null {
   if (targetOf(r) !== 'notification') return null;
   const keys = Object.keys(r.match);
   if (keys.length === 0) return r.site === null ? { kind: 'sandbox' } : { kind: 'site', site: r.site };
