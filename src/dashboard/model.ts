@@ -387,7 +387,6 @@ export function clockSharers(ctx: SandboxContext): Array<{ site: string; orders:
 /** What a reset of a site (or of everything) would forget, for the confirmation page. */
 export function resetModel(ctx: SandboxContext, site: string | null) {
   const own = <R extends { site: string | null }>(rules: R[]): number => rules.filter((r) => site === null || r.site === site).length;
-  const faults = site === null ? null : ctx.webhooks.faults.list(site);
   return {
     target: site,
     counts: [
