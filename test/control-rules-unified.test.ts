@@ -99,3 +99,17 @@ t.test('the typed client writes notification faults in the same language', async
   await app.sandbox.engine.clock.advance(0);
   t.same(app.sandbox.webhooks.deliveries(API_KEY, order_id)[0]?.faults, { wrong_key: true });
 });
+
+t.test('the served OpenAPI describes the one language and marks the old routes as aliases', async (t) => {
+  const app = await build(t, { manualClock: true });
+  const doc = (await app.inject({ method: 'GET', url: '/_sandbox/openapi.json' })).json();
+  const input = doc.components.schemas.FailureRuleInput;
+  t.same(input.properties.target.enum, ['api', 'notification']);
+  t.ok(input.properties.kind.enum.includes('duplicate') && input.properties.kind.enum.includes('timeout'), 'kinds of both targets');
+  t.ok(input.properties.statuses && input.properties.delay, 'statuses and delay of notification rules');
+  t.ok(doc.paths['/_sandbox/failures'].get.parameters.some((p: { name: string }) => p.name === 'target'));
+  for (const method of ['get', 'put', 'delete']) {
+    t.equal(doc.paths['/_sandbox/webhooks/faults'][method].deprecated, true, `${method} /webhooks/faults is a deprecated alias`);
+    t.match(doc.paths['/_sandbox/webhooks/faults'][method].description, /target "notification" on \/_sandbox\/failures/);
+  }
+});

@@ -6,7 +6,9 @@
  */
 import { SCENARIOS } from '../domain/scenarios.js';
 import { ERROR_CATALOGUE } from '../domain/errors.js';
-import { FAILURE_KINDS } from '../features/test-rules/failure-rules.js';
+import { FAILURE_KINDS, RULE_TARGETS } from '../features/test-rules/failure-rules.js';
+import { FAULT_KINDS } from '../domain/webhook-faults.js';
+import { ORDER_STATUSES } from '../domain/statuses.js';
 import { WAIT_STATUSES } from './wait.js';
 import { EXTENSION_DOCS } from './openapi-extensions.js';
 import type { RouteDoc } from './openapi-route-doc.js';
@@ -22,6 +24,7 @@ const SITE: Json = {
   schema: { type: 'string' },
 };
 const ID: Json = { name: 'id', in: 'path', required: true, description: 'order_id, or the transaction_id (PSP id)', schema: { type: 'string' } };
+const TARGET: Json = { name: 'target', in: 'query', required: false, description: 'api or notification: only rules of that target (default both)', schema: { type: 'string', enum: ['api', 'notification'] } };
 const RULE_ID: Json = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const q = (name: string, description: string, schema: Json = { type: 'string' }): Json => ({ name, in: 'query', required: false, description, schema });
 const body = (schema: Json, required = true): Json => ({ required, content: { 'application/json': { schema } } });
@@ -68,9 +71,19 @@ const schemas: Json = {
   FailureRuleInput: {
     type: 'object',
     additionalProperties: false,
+    description:
+      'One language for every deliberate misbehaviour. target "api" (the default) shapes an answer of the MultiSafepay API; target "notification" shapes a notification to the shop. Fields marked with a target are refused with the other (invalid_rule).',
     properties: {
-      kind: { type: 'string', enum: [...FAILURE_KINDS], default: 'error' },
-      on: { type: 'string', default: 'create_order', description: '"create_order", "any", or "METHOD /path-glob" under /v1/json, e.g. "GET /orders/*"' },
+      target: { type: 'string', enum: [...RULE_TARGETS], default: 'api' },
+      kind: {
+        type: 'string',
+        enum: [...new Set([...FAILURE_KINDS, ...FAULT_KINDS])],
+        default: 'error',
+        description: `target api: ${FAILURE_KINDS.join(', ')} (default error). target notification (required): ${FAULT_KINDS.join(', ')}`,
+      },
+      statuses: { type: 'array', items: { type: 'string', enum: [...ORDER_STATUSES] }, description: 'target notification: only notifications reporting one of these order statuses' },
+      delay: { ...DURATION, description: 'target notification, kind delay (required): how much later it leaves, in sandbox time; kind reorder: the longest hold (default 5m)' },
+      on: { type: 'string', default: 'create_order', description: 'target api: "create_order", "any", or "METHOD /path-glob" under /v1/json, e.g. "GET /orders/*"' },
       match: { $ref: '#/components/schemas/Match' },
       code: { type: 'integer', enum: Object.values(ERROR_CATALOGUE).map((e) => e.code), default: 1024, description: 'kind error: the catalogue error to answer' },
       status: { type: 'integer', enum: [500, 502, 503, 504], default: 503, description: 'kind http' },
@@ -153,15 +166,18 @@ const ROUTES: Record<string, RouteDoc> = {
     requestBody: body({ type: 'object', required: ['scenario'], properties: { scenario: { type: 'string', enum: [...SCENARIOS] }, delay: DURATION } }),
   },
 
-  'GET /_sandbox/failures': { summary: 'Failure rules still pending', tags: ['failures'], parameters: [SITE] },
+  'GET /_sandbox/failures': { summary: 'Failure rules still pending (API and notification), in the order they are tried', tags: ['failures'], parameters: [SITE, TARGET] },
   'POST /_sandbox/failures': {
-    summary: 'Add a failure rule for the MultiSafepay API: a catalogue error (1024 by default), HTTP 5xx, latency, a dropped connection or a timeout',
+    summary:
+      'Add a failure rule: for the MultiSafepay API a catalogue error (1024 by default), HTTP 5xx, latency, a dropped connection or a timeout; for notifications (target "notification") drop, duplicate, reorder, delay, wrong_key or malformed',
+    description:
+      'An API call takes the first fitting rule (the site\'s own first, newest first). A notification takes every fitting rule of the most specific group that concerns its order: the site\'s rules naming the order (match.order_id), else the site\'s other rules, else sandbox-wide rules naming the order, else sandbox-wide rules.',
     tags: ['failures'],
     parameters: [SITE],
     requestBody: body({ $ref: '#/components/schemas/FailureRuleInput' }),
     responses: { '201': { description: 'the rule' }, '4XX': { $ref: '#/components/responses/ControlError' } },
   },
-  'DELETE /_sandbox/failures': { summary: 'Reset failure rules (of the site, or all); presets come back', tags: ['failures'], parameters: [SITE] },
+  'DELETE /_sandbox/failures': { summary: 'Reset failure rules (of the site, or all; of one target, or both); presets come back', tags: ['failures'], parameters: [SITE, TARGET] },
   'DELETE /_sandbox/failures/{id}': { summary: 'Remove one failure rule', tags: ['failures'], parameters: [SITE, RULE_ID] },
 
   'GET /_sandbox/orders': {
@@ -212,6 +228,7 @@ export function buildOpenApi(routes: ReadonlyArray<{ method: string; url: string
       parameters: [...(doc.parameters ?? []), ...missing],
       ...(doc.requestBody ? { requestBody: doc.requestBody } : {}),
       responses: doc.responses ?? ok('OK'),
+      ...(doc.deprecated ? { deprecated: true } : {}),
       ...(undocumented ? { 'x-undocumented': true } : {}),
     };
   };
