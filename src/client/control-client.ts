@@ -13,9 +13,8 @@
 import type { FaultRule, FaultScope } from '../features/webhooks/faults.js';
 import type { NotificationRecord, NotificationState } from '../features/webhooks/delivery-log.js';
 import type { FailureKind } from '../features/test-rules/failure-rules.js';
-import type { OrderStatus } from '../domain/statuses.js';
 import type {
-  ClockInfo, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
+  ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
   RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
 
@@ -23,7 +22,7 @@ import type {
 export type {
   ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
   ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
-  NotificationFaultKind, RuleTarget,
+  NotificationFaultKind, RuleTarget, FailureRuleInput,
 };
 
 export interface ControlClientOptions {
@@ -63,14 +62,11 @@ export interface FailureRuleOptions extends RuleUses {
   probability?: number;
 }
 
-export interface NotificationFaultOptions extends RuleUses {
-  match?: RuleMatch;
-  /** Only notifications reporting one of these order statuses. */
-  statuses?: OrderStatus[];
-  /** kind delay (required): how much later it leaves; kind reorder: the longest hold (default 5m). */
-  delay?: Duration;
-  probability?: number;
-}
+/**
+ * What a notification rule takes besides its kind: the fields of FailureRuleInput, the JSON
+ * Schema of POST /_sandbox/failures (src/domain/control-schemas.ts), that concern notifications.
+ */
+export type NotificationFaultOptions = Pick<FailureRuleInput, 'match' | 'statuses' | 'delay' | 'probability' | 'once' | 'times' | 'persist' | 'site'>;
 
 export interface WaitOptions {
   /** Real-time limit (default 30s, at most 2m). */

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from './scenarios.js';
 import type { FinancialStatus, OrderStatus } from './statuses.js';
+import type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget } from './control-schemas.js';
 
 export type { Scenario, OrderStatus, FinancialStatus };
 
@@ -81,28 +82,9 @@ export interface ScenarioRuleView extends RuleViewBase {
   delay_ms: number | null;
 }
 
-/** What a rule makes misbehave: an answer of the MultiSafepay API, or a notification to the shop. */
-export type RuleTarget = 'api' | 'notification';
-export type ApiFailureKind = 'error' | 'http' | 'latency' | 'drop' | 'timeout';
+/** Failure rules (API and notification): their shapes are declared once as JSON Schema in control-schemas.ts. */
+export type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget };
 export type NotificationFaultKind = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'wrong_key' | 'malformed';
-
-export interface FailureRuleView extends RuleViewBase {
-  target: RuleTarget;
-  kind: ApiFailureKind | NotificationFaultKind;
-  /** target api: the calls it covers. */
-  on?: string;
-  /** target notification: the order statuses whose notifications it takes (null: all). */
-  statuses?: string[] | null;
-  /** target notification, kind delay or reorder: the delay or longest hold. */
-  delay?: string | null;
-  delay_ms?: number | null;
-  code?: number | null;
-  status?: number | null;
-  body?: 'json' | 'html' | 'empty' | null;
-  latency_ms?: number | null;
-  after?: boolean;
-  probability: number | null;
-}
 
 export type RuleView = ScenarioRuleView | FailureRuleView;
 

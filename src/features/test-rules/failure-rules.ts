@@ -26,16 +26,18 @@ import type { ControlErrorCode, Obj } from '../../domain/control-error.js';
 import { badField, isObj, onlyFields } from '../../domain/control-error.js';
 import { parseDuration } from '../../options/duration.js';
 import { ORDER_STATUSES } from '../../domain/statuses.js';
+import { API_FAILURE_KINDS, RULE_TARGETS } from '../../domain/control-schemas.js';
+import type { RuleTarget } from '../../domain/control-schemas.js';
 import { DEFAULT_REORDER_HOLD_MS, FAULT_KINDS } from '../../domain/webhook-faults.js';
 import type { AppliedFaults, FaultKind } from '../../domain/webhook-faults.js';
 import type { MatchSubject, RuleMatch } from './match.js';
 import { PatternCache, compilePattern, matches, parseMatch, parseUses, subjectOf } from './match.js';
 import { RuleBook } from './rule-book.js';
 
-export const FAILURE_KINDS = ['error', 'http', 'latency', 'drop', 'timeout'] as const;
+export const FAILURE_KINDS = API_FAILURE_KINDS;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
-export const RULE_TARGETS = ['api', 'notification'] as const;
-export type RuleTarget = (typeof RULE_TARGETS)[number];
+export { RULE_TARGETS };
+export type { RuleTarget };
 /** Longest notification delay or reorder hold: the retry schedule's own horizon. */
 const MAX_NOTIFICATION_DELAY_MS = 30 * 24 * 3600_000;
 const HTTP_STATUSES = [500, 502, 503, 504] as const;
@@ -57,7 +59,7 @@ export interface FailureRule {
   readonly on: string;
   readonly match: RuleMatch;
   readonly error_code: number | null;
-  readonly status: number | null;
+  readonly status: (typeof HTTP_STATUSES)[number] | null;
   readonly body: (typeof BODIES)[number] | null;
   readonly latency_ms: number | null;
   /** drop only: after the handler ran (the change is made, the answer is lost). */
@@ -157,12 +159,12 @@ export class FailureRules extends RuleBook<FailureRule> {
       }
       errorCode = code;
     }
-    let status: number | null = null;
+    let status: FailureRule['status'] = null;
     let errBody: FailureRule['body'] = null;
     if (k === 'http') {
       const s = body.status ?? 503;
       if (typeof s !== 'number' || !(HTTP_STATUSES as readonly number[]).includes(s)) throw badField(at('status'), `must be one of ${HTTP_STATUSES.join(', ')}`, 'invalid_rule');
-      status = s;
+      status = s as FailureRule['status'];
       const b = body.body ?? 'json';
       if (typeof b !== 'string' || !(BODIES as readonly string[]).includes(b)) throw badField(at('body'), `must be one of ${BODIES.join(', ')}`, 'invalid_rule');
       errBody = b as FailureRule['body'];
