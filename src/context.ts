@@ -73,7 +73,7 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
       ownHosts: ownHostNames(config),
     }, control.failures);
     control.setWebhookAckSource(webhooks.ackSource());
-    engine.onReset('notifications', (site) => webhooks.reset(site));
+    engine.onReset('notifications', (site) => webhooks.forgetNotifications(site));
     engine.onReset('site_settings', (site) => siteSettings.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));

@@ -113,3 +113,13 @@ t.test('the served OpenAPI describes the one language and marks the old routes a
     t.match(doc.paths['/_sandbox/webhooks/faults'][method].description, /target "notification" on \/_sandbox\/failures/);
   }
 });
+
+t.test('a reset of the site forgets its rules of both targets, counted once', async (t) => {
+  const app = await build(t, { manualClock: true });
+  await addRule(app, { kind: 'error' });
+  await addRule(app, { target: 'notification', kind: 'drop' });
+  const reset = await app.inject({ method: 'POST', url: '/_sandbox/reset', headers: { api_key: API_KEY } });
+  t.equal(reset.statusCode, 200);
+  t.equal(reset.json().reset.failure_rules, 2);
+  t.same((await app.inject({ method: 'GET', url: '/_sandbox/failures', headers: { api_key: API_KEY } })).json().rules, []);
+});

@@ -171,8 +171,19 @@ export class WebhookDispatcher {
     return { pending: this.log.countOpen(), inFlight: this.limiter.inFlight, queued: this.limiter.queued };
   }
 
-  /** Forget a site's notifications and their jobs (or everything); fault rules reset with the rule book. */
+  /** Forget a site's notifications, their jobs and its notification fault rules (or everything). */
   reset(site: string | null): number {
+    const removed = this.forgetNotifications(site);
+    this.faults.reset(site);
+    return removed;
+  }
+
+  /**
+   * Forget a site's notifications and their jobs only: what the sandbox's reset asks of the
+   * webhooks, since the rule book forgets its own rules (all targets, counted once) in its
+   * own reset step, whichever step runs first.
+   */
+  forgetNotifications(site: string | null): number {
     const removed = this.log.reset(site);
     for (const r of removed) this.engine.jobs.cancel(jobId(r.id));
     return removed.length;

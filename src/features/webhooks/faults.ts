@@ -127,6 +127,11 @@ export class FaultBook {
     return { sandbox: this.get({ kind: 'sandbox' }), site: this.get({ kind: 'site', site }), orders };
   }
 
+  /** Forget the notification rules of one site (or all; sandbox-wide start-up rules come back). */
+  reset(site: string | null): void {
+    this.book.reset(site, (r) => targetOf(r) === 'notification');
+  }
+
   /** Decide the faults of one notification (the rule book spends the uses of the rules that fired). */
   decide(site: string, order: Obj, status: string): AppliedFaults {
     return this.book.decideNotification(site, order, status);
