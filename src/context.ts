@@ -72,9 +72,9 @@ export function createContext(config: SandboxConfig, store?: Store): SandboxCont
     const webhooks = new WebhookDispatcher(engine, config.webhooks, renderOptionsOf(config), config.initializedNotifications, (site) => siteSettings.notificationUrl(site), {
       ownPorts: security.ownOutgoingPorts,
       ownHosts: ownHostNames(config),
-    });
+    }, control.failures);
     control.setWebhookAckSource(webhooks.ackSource());
-    engine.onReset('notifications', (site) => webhooks.reset(site));
+    engine.onReset('notifications', (site) => webhooks.forgetNotifications(site));
     engine.onReset('site_settings', (site) => siteSettings.reset(site));
     engine.onForget((orders) => void webhooks.forget(orders));
     engine.onForget((orders) => afterPayment.refunds.forget(orders));

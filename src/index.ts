@@ -20,7 +20,7 @@ export { SandboxControl, ControlClientError, RequestVerificationError } from './
 export type {
   ControlClientOptions, ScenarioRuleOptions, FailureRuleOptions, ClockInfo, OrderSummary, OrderDetail, TimelineEntry, WaitOptions,
   Duration, RuleUses, RuleMatch, RuleView, ScenarioRuleView, FailureRuleView, FailureKind, ResetSummary, JournalEntry, RequestFilter,
-  Scenario, WaitStatus, WaitAnswer,
+  Scenario, WaitStatus, WaitAnswer, NotificationFaultOptions, NotificationFaultKind, RuleTarget, FailureRuleInput,
 } from './client/control-client.js';
 export type { OrderStatus, FinancialStatus } from './domain/statuses.js';
 

@@ -275,7 +275,10 @@ t.test('orders, order, pay, wait, rules, reset', async (t) => {
 
   await s.control.forSite(KEY).scenario('declined', { match: { order_id: 'decline-*' }, once: true });
   const rules = await cmd(s, ['rules']);
-  t.match(rules.out.join('\n'), /scenario rules\n {2}\S+ {2}declined {2}match \{"order_id":"decline-\*"\} {2}1 left, applied 0 {2}\(control\)\nfailure rules: none/);
+  t.match(rules.out.join('\n'), /scenario rules\n {2}\S+ {2}declined {2}match \{"order_id":"decline-\*"\} {2}1 left, applied 0 {2}\(control\)\nAPI failure rules: none\nnotification rules: none/);
+  await s.control.forSite(KEY).notificationFault('delay', { delay: '90s', statuses: ['completed'], times: 2 });
+  const withFault = await cmd(s, ['rules']);
+  t.match(withFault.out.join('\n'), /notification rules\n {2}\S+ {2}delay 1m30s on completed {2}match \{\} {2}2 left, applied 0 {2}\(control\)/, 'one language: a notification rule lists like any rule');
 
   const reset = await cmd(s, ['reset']);
   t.equal(reset.code, 0);

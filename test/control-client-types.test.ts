@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { startSandbox } from '../src/index.js';
 import type {
-  ClockInfo, FailureKind, FaultRule, JournalEntry, NotificationRecord, OrderStatus, RequestFilter, ResetSummary, Scenario, ScenarioRuleView,
+  ClockInfo, FailureKind, FailureRuleView, FaultRule, JournalEntry, NotificationRecord, OrderStatus, RequestFilter, ResetSummary, Scenario, ScenarioRuleView,
   WaitAnswer, WaitStatus,
 } from '../src/index.js';
 import { receiver } from './helpers/control.js';
@@ -39,7 +39,7 @@ t.test('startSandbox({ manualClock: true }) with no API key: the control client 
   const set = await sandbox.control.forSite(key).webhookFaults(faults, { order_id: 'o-1' });
   t.match(set, { scope: 'order', order_id: 'o-1', faults: [{ fault: 'drop' }] });
   t.match(await sandbox.control.forSite(key).webhookFaultRules(), { orders: { 'o-1': [{ fault: 'drop' }] } });
-  t.match(await sandbox.control.forSite(key).clearWebhookFaults({ order_id: 'o-1' }), { scope: 'order', cleared: 1 });
+  t.match(await sandbox.control.forSite(key).clearWebhookFaults({ order_id: 'o-1' }), { scope: 'order', cleared: true });
 
   const clock: ClockInfo = await sandbox.control.clock();
   const reset: ResetSummary = await sandbox.control.reset();
@@ -59,6 +59,14 @@ t.test('misspelled statuses and scenarios do not compile', async (t) => {
     void sandbox.control.orders({ status: 'paid' });
     // @ts-expect-error -- 'crash' is not a failure kind
     const kind: FailureKind = 'crash';
+    // The failure rule types come from the JSON Schema the server declares (src/domain/control-schemas.ts).
+    // @ts-expect-error -- 'explode' is not a notification fault
+    void sandbox.control.notificationFault('explode');
+    // @ts-expect-error -- 'complete' is not an order status a notification rule can take
+    void sandbox.control.notificationFault('drop', { statuses: ['complete'] });
+    // @ts-expect-error -- a rule's target is api or notification
+    const target: FailureRuleView['target'] = 'email';
+    void target;
     const rule: ScenarioRuleView | null = null;
     const wait: WaitStatus = 'uncleared';
     void [kind, rule, wait];

@@ -353,3 +353,17 @@ t.test('what the journal records beyond the basics (the request and response bod
   t.match(row, /request body[\s\S]*&quot;amount&quot;: &quot;lots&quot;|request body[\s\S]*"amount": "lots"/, 'the request body, pretty-printed');
   t.match(row, /response body/, 'the answer the shop got');
 });
+
+t.test('rules: a notification rule written on /_sandbox/failures shows with the notification faults, once, and is removed there', async (t) => {
+  const app = await build(t, { manualClock: true, startTime: START });
+  const add = await app.inject({ method: 'POST', url: '/_sandbox/failures', headers: { api_key: API_KEY }, payload: { target: 'notification', kind: 'drop', match: { email: '*@drop.example' }, statuses: ['completed'] } });
+  t.equal(add.statusCode, 201);
+  const id = add.json().rule.id as string;
+  const back = `/dashboard/settings?site=${API_KEY}`;
+  const settings = await page(app, back);
+  t.notMatch(testid(settings.body, 'failure-rules') ?? '', id, 'not among the API failure rules');
+  t.match(testid(settings.body, 'webhook-faults'), new RegExp(`${id}[\\s\\S]*drop[\\s\\S]*completed[\\s\\S]*@drop\\.example[\\s\\S]*Remove`), 'listed with its match and a remove button');
+  const removed = await post(app, `/dashboard/rules/failures/${id}/remove`, { site: API_KEY, back });
+  t.equal(removed.statusCode, 303);
+  t.same((await app.inject({ method: 'GET', url: '/_sandbox/failures', headers: { api_key: API_KEY } })).json().rules, []);
+});

@@ -31,7 +31,7 @@ export const CLIENT_HELP = `Terminal client (talks to a running sandbox):
   sofort-sandbox advance <duration>          move the clock on (90s, 15m, 24h, 1d2h); due work runs
   sofort-sandbox wait <id> <status> [--timeout <duration>]   until the order reaches the status
   sofort-sandbox reset                       forget the site's orders (all sites without --api-key)
-  sofort-sandbox rules                       scenario and failure rules in force
+  sofort-sandbox rules                       scenario rules, API failure rules and notification rules in force
 
   Every command: --url <origin> (env SOFORT_SANDBOX_URL, default http://127.0.0.1:8080),
   --api-key <key> (env SOFORT_SANDBOX_API_KEY: the site), --token <t> (env SOFORT_SANDBOX_TOKEN:
@@ -144,7 +144,10 @@ async function run(command: string, args: string[], values: Values, conn: Connec
     }
     case 'rules': {
       const [scenarios, failures] = await Promise.all([control.scenarios(), control.failures()]);
-      print({ scenarios, failures }, () => [...ruleLines('scenario rules', scenarios), ...ruleLines('failure rules', failures)]);
+      // One book for both targets; shown apart because they shape different things.
+      const apiRules = failures.filter((r) => r.target !== 'notification');
+      const notificationRules = failures.filter((r) => r.target === 'notification');
+      print({ scenarios, failures }, () => [...ruleLines('scenario rules', scenarios), ...ruleLines('API failure rules', apiRules), ...ruleLines('notification rules', notificationRules)]);
       return EXIT.ok;
     }
     case 'logs': {

@@ -1,5 +1,5 @@
 /** Human output of the terminal client: short aligned lines, the fields a developer looks for first. */
-import type { NotificationRecord, OrderDetail, OrderSummary, RuleView, TimelineEntry } from '../client/control-client.js';
+import type { FailureRuleView, NotificationRecord, OrderDetail, OrderSummary, RuleView, TimelineEntry } from '../client/control-client.js';
 
 const money = (amount: number, currency: string): string => `${(amount / 100).toFixed(2)} ${currency}`;
 const status = (s: { status: string; financial_status: string }): string => (s.status === s.financial_status ? s.status : `${s.status}/${s.financial_status}`);
@@ -51,12 +51,19 @@ export function notificationLines(deliveries: NotificationRecord[]): string[] {
   ];
 }
 
+/** A notification rule's kind with what shapes it: "delay 1m30s on completed". */
+function notificationWhat(r: FailureRuleView): string {
+  const delay = r.delay ? ` ${r.delay}` : '';
+  const on = r.statuses && r.statuses.length > 0 ? ` on ${r.statuses.join(',')}` : '';
+  return `${r.kind}${delay}${on}`;
+}
+
 export function ruleLines(kind: string, rules: RuleView[]): string[] {
   if (rules.length === 0) return [`${kind}: none`];
   return [
     `${kind}`,
     ...rules.map((r) => {
-      const what = 'scenario' in r ? r.scenario : r.kind;
+      const what = 'scenario' in r ? r.scenario : r.target === 'notification' ? notificationWhat(r) : r.kind;
       const uses = r.remaining === null ? 'always' : `${r.remaining} left`;
       return `  ${r.id}  ${what}  match ${JSON.stringify(r.match)}  ${uses}, applied ${r.applied}  (${r.source}${r.site === null ? ', all sites' : ''})`;
     }),

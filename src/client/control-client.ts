@@ -14,14 +14,15 @@ import type { FaultRule, FaultScope } from '../features/webhooks/faults.js';
 import type { NotificationRecord, NotificationState } from '../features/webhooks/delivery-log.js';
 import type { FailureKind } from '../features/test-rules/failure-rules.js';
 import type {
-  ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
-  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
+  ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
+  RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
 
 /** The wire shapes, declared once in wire.ts and shared with the server's views. */
 export type {
   ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
   ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
+  NotificationFaultKind, RuleTarget, FailureRuleInput,
 };
 
 export interface ControlClientOptions {
@@ -60,6 +61,12 @@ export interface FailureRuleOptions extends RuleUses {
   after?: boolean;
   probability?: number;
 }
+
+/**
+ * What a notification rule takes besides its kind: the fields of FailureRuleInput, the JSON
+ * Schema of POST /_sandbox/failures (src/domain/control-schemas.ts), that concern notifications.
+ */
+export type NotificationFaultOptions = Pick<FailureRuleInput, 'match' | 'statuses' | 'delay' | 'probability' | 'once' | 'times' | 'persist' | 'site'>;
 
 export interface WaitOptions {
   /** Real-time limit (default 30s, at most 2m). */
@@ -203,14 +210,29 @@ export class SandboxControl {
     return this.request('DELETE', `/scenarios/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Make notifications misbehave: a failure rule with target "notification", matched like
+   * any rule (site, `match`, `statuses`) and used `once`, `times` or until removed.
+   */
+  async notificationFault(kind: NotificationFaultKind, opts: NotificationFaultOptions = {}): Promise<FailureRuleView> {
+    const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { target: 'notification', kind, ...opts });
+    return r.rule;
+  }
+
   /** Add a failure rule for the MultiSafepay API (default: create-order answers 1024). */
   async failure(kind: FailureKind = 'error', opts: FailureRuleOptions = {}): Promise<FailureRuleView> {
     const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { kind, ...opts });
     return r.rule;
   }
 
-  async failures(): Promise<FailureRuleView[]> {
-    return (await this.request<{ rules: FailureRuleView[] }>('GET', '/failures')).rules;
+  /** Failure rules still pending, API and notification ones (or those of one target), in the order they are tried. */
+  async failures(filter: { target?: RuleTarget } = {}): Promise<FailureRuleView[]> {
+    return (await this.request<{ rules: FailureRuleView[] }>('GET', '/failures', undefined, { target: filter.target })).rules;
+  }
+
+  /** Remove the runtime failure rules of the site (of one target, or all); presets come back. */
+  resetFailures(filter: { target?: RuleTarget } = {}): Promise<{ removed: number }> {
+    return this.request('DELETE', '/failures', undefined, { target: filter.target });
   }
 
   removeFailure(id: string): Promise<{ removed: string }> {
@@ -310,6 +332,7 @@ export class SandboxControl {
   }
 
   /**
+   * @deprecated since the one rule book: use `notificationFault()`. Kept for one minor version.
    * Set the notification fault rules of a scope: one order (`order_id`), the client's site
    * (the default), or the whole sandbox (`scope: 'sandbox'`). An empty list clears them.
    */
@@ -318,13 +341,13 @@ export class SandboxControl {
     return this.request('PUT', '/webhooks/faults', body);
   }
 
-  /** The notification fault rules that concern the client's site. */
+  /** @deprecated use `failures({ target: 'notification' })`. The notification fault rules that concern the client's site, by scope. */
   webhookFaultRules(): Promise<{ sandbox: FaultRule[]; site: FaultRule[]; orders: Record<string, FaultRule[]> }> {
     return this.request('GET', '/webhooks/faults');
   }
 
-  /** Clear the notification fault rules of a scope (as `webhookFaults` names it). */
-  clearWebhookFaults(opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; cleared: number }> {
+  /** @deprecated use `removeFailure(id)` or `resetFailures({ target: 'notification' })`. Clear the notification fault rules of a scope. */
+  clearWebhookFaults(opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; cleared: boolean }> {
     return this.request('DELETE', '/webhooks/faults', undefined, {
       order_id: opts.order_id === undefined ? undefined : String(opts.order_id),
       scope: opts.scope,

@@ -22,6 +22,8 @@ const FAULT: Json = {
     statuses: { type: 'array', items: { type: 'string' }, description: 'only notifications whose order status is one of these' },
   },
 };
+const DEPRECATED =
+  'Kept for one minor version: a view over the one rule book. Write notification faults as failure rules with target "notification" on /_sandbox/failures (a scope is the rule\'s site and match.order_id; ms is delay, times is times).';
 const SCOPE = q('scope', 'sandbox, site or order (default: order when order_id is given, else site)', { type: 'string', enum: ['sandbox', 'site', 'order'] });
 
 export const EXTENSION_DOCS: Record<string, RouteDoc> = {
@@ -44,10 +46,17 @@ export const EXTENSION_DOCS: Record<string, RouteDoc> = {
     tags: ['webhooks'],
     parameters: [SITE, path('id', 'notification id from the delivery log')],
   },
-  'GET /_sandbox/webhooks/faults': { summary: 'Notification fault rules that concern the site (sandbox, site and order scopes)', tags: ['webhooks'], parameters: [SITE_REQUIRED] },
+  'GET /_sandbox/webhooks/faults': {
+    summary: 'Notification fault rules that concern the site, by scope (sandbox, site and order)',
+    description: DEPRECATED,
+    deprecated: true,
+    tags: ['webhooks'],
+    parameters: [SITE_REQUIRED],
+  },
   'PUT /_sandbox/webhooks/faults': {
     summary: 'Set the notification fault rules of a scope: drop, duplicate, reorder, delay, wrong_key, malformed',
-    description: 'The most specific scope with rules decides (order, then site, then sandbox).',
+    description: `The most specific scope with rules decides (order, then site, then sandbox). ${DEPRECATED}`,
+    deprecated: true,
     tags: ['webhooks'],
     parameters: [SITE_REQUIRED],
     requestBody: {
@@ -55,7 +64,7 @@ export const EXTENSION_DOCS: Record<string, RouteDoc> = {
       content: { 'application/json': { schema: { type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: FAULT }, order_id: { type: 'string' }, scope: { type: 'string', enum: ['sandbox', 'site', 'order'] } } } } },
     },
   },
-  'DELETE /_sandbox/webhooks/faults': { summary: 'Clear the fault rules of a scope', tags: ['webhooks'], parameters: [SITE_REQUIRED, q('order_id', 'the order scope'), SCOPE] },
+  'DELETE /_sandbox/webhooks/faults': { summary: 'Clear the fault rules of a scope', description: DEPRECATED, deprecated: true, tags: ['webhooks'], parameters: [SITE_REQUIRED, q('order_id', 'the order scope'), SCOPE] },
   'GET /_sandbox/webhooks/stats': { summary: 'Notifications pending, in flight and queued', tags: ['webhooks'] },
   'GET /_sandbox/webhooks/site-settings': {
     summary: "The site's notification URL (as set in MultiSafepay's dashboard), used for orders without notification_url",

@@ -8,4 +8,6 @@ export interface RouteDoc {
   parameters?: Json[];
   requestBody?: Json;
   responses?: Record<string, Json>;
+  /** An alias kept for one minor version; the description names what replaces it. */
+  deprecated?: boolean;
 }

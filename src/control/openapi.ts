@@ -5,8 +5,7 @@
  * on those, so every control route, extensions included, gets described).
  */
 import { SCENARIOS } from '../domain/scenarios.js';
-import { ERROR_CATALOGUE } from '../domain/errors.js';
-import { FAILURE_KINDS } from '../features/test-rules/failure-rules.js';
+import { FAILURES_QUERY_SCHEMA, FAILURE_RULE_INPUT_SCHEMA, FAILURE_RULE_SCHEMA, RULE_MATCH_SCHEMA } from '../domain/control-schemas.js';
 import { WAIT_STATUSES } from './wait.js';
 import { EXTENSION_DOCS } from './openapi-extensions.js';
 import type { RouteDoc } from './openapi-route-doc.js';
@@ -22,6 +21,10 @@ const SITE: Json = {
   schema: { type: 'string' },
 };
 const ID: Json = { name: 'id', in: 'path', required: true, description: 'order_id, or the transaction_id (PSP id)', schema: { type: 'string' } };
+/** Query parameters from a route's querystring schema (the one Fastify validates with). */
+const queryParams = (schema: { properties: Record<string, { description?: string }> }): Json[] =>
+  Object.entries(schema.properties).map(([name, { description, ...rest }]) => ({ name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest }));
+const RULE_REF = { $ref: '#/components/schemas/FailureRule' };
 const RULE_ID: Json = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const q = (name: string, description: string, schema: Json = { type: 'string' }): Json => ({ name, in: 'query', required: false, description, schema });
 const body = (schema: Json, required = true): Json => ({ required, content: { 'application/json': { schema } } });
@@ -40,20 +43,7 @@ const USES: Json = {
 };
 
 const schemas: Json = {
-  Match: {
-    type: 'object',
-    additionalProperties: false,
-    description: 'Conditions, all of which must hold. Text fields take a glob (`*`, `?`, case-insensitive) or `/regex/flags`.',
-    properties: {
-      order_id: { type: 'string', example: 'decline-*' },
-      amount: { type: 'object', properties: { min: { type: 'integer' }, max: { type: 'integer' } }, description: 'cents, inclusive' },
-      email: { type: 'string', example: '*@example.com' },
-      country: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: ['DE', 'AT'] },
-      var1: { type: 'string' },
-      var2: { type: 'string' },
-      var3: { type: 'string' },
-    },
-  },
+  Match: RULE_MATCH_SCHEMA,
   ScenarioRuleInput: {
     type: 'object',
     required: ['scenario'],
@@ -65,22 +55,9 @@ const schemas: Json = {
       ...USES,
     },
   },
-  FailureRuleInput: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      kind: { type: 'string', enum: [...FAILURE_KINDS], default: 'error' },
-      on: { type: 'string', default: 'create_order', description: '"create_order", "any", or "METHOD /path-glob" under /v1/json, e.g. "GET /orders/*"' },
-      match: { $ref: '#/components/schemas/Match' },
-      code: { type: 'integer', enum: Object.values(ERROR_CATALOGUE).map((e) => e.code), default: 1024, description: 'kind error: the catalogue error to answer' },
-      status: { type: 'integer', enum: [500, 502, 503, 504], default: 503, description: 'kind http' },
-      body: { type: 'string', enum: ['json', 'html', 'empty'], default: 'json', description: 'kind http: the body of the error answer' },
-      latency: { ...DURATION, description: 'kind latency: real time to wait before answering (at most 2 minutes)' },
-      after: { type: 'boolean', description: 'kind drop: drop the answer after the request was handled (the change is made, the client never hears)' },
-      probability: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1, description: 'share of matching calls that fail, drawn from the seeded generator' },
-      ...USES,
-    },
-  },
+  // Declared once in src/domain/control-schemas.ts: the same objects type the client and validate the query.
+  FailureRuleInput: FAILURE_RULE_INPUT_SCHEMA,
+  FailureRule: FAILURE_RULE_SCHEMA,
   Clock: {
     type: 'object',
     properties: {
@@ -153,15 +130,26 @@ const ROUTES: Record<string, RouteDoc> = {
     requestBody: body({ type: 'object', required: ['scenario'], properties: { scenario: { type: 'string', enum: [...SCENARIOS] }, delay: DURATION } }),
   },
 
-  'GET /_sandbox/failures': { summary: 'Failure rules still pending', tags: ['failures'], parameters: [SITE] },
+  'GET /_sandbox/failures': {
+    summary: 'Failure rules still pending (API and notification), in the order they are tried',
+    tags: ['failures'],
+    parameters: [SITE, ...queryParams(FAILURES_QUERY_SCHEMA)],
+    responses: ok('the rules', { type: 'object', required: ['rules'], properties: { rules: { type: 'array', items: RULE_REF } } }),
+  },
   'POST /_sandbox/failures': {
-    summary: 'Add a failure rule for the MultiSafepay API: a catalogue error (1024 by default), HTTP 5xx, latency, a dropped connection or a timeout',
+    summary:
+      'Add a failure rule: for the MultiSafepay API a catalogue error (1024 by default), HTTP 5xx, latency, a dropped connection or a timeout; for notifications (target "notification") drop, duplicate, reorder, delay, wrong_key or malformed',
+    description:
+      'An API call takes the first fitting rule (the site\'s own first, newest first). A notification takes every fitting rule of the most specific group that concerns its order: the site\'s rules naming the order (match.order_id), else the site\'s other rules, else sandbox-wide rules naming the order, else sandbox-wide rules.',
     tags: ['failures'],
     parameters: [SITE],
     requestBody: body({ $ref: '#/components/schemas/FailureRuleInput' }),
-    responses: { '201': { description: 'the rule' }, '4XX': { $ref: '#/components/responses/ControlError' } },
+    responses: {
+      '201': { description: 'the rule', content: { 'application/json': { schema: { type: 'object', required: ['rule'], properties: { rule: RULE_REF } } } } },
+      '4XX': { $ref: '#/components/responses/ControlError' },
+    },
   },
-  'DELETE /_sandbox/failures': { summary: 'Reset failure rules (of the site, or all); presets come back', tags: ['failures'], parameters: [SITE] },
+  'DELETE /_sandbox/failures': { summary: 'Reset failure rules (of the site, or all; of one target, or both); presets come back', tags: ['failures'], parameters: [SITE, ...queryParams(FAILURES_QUERY_SCHEMA)] },
   'DELETE /_sandbox/failures/{id}': { summary: 'Remove one failure rule', tags: ['failures'], parameters: [SITE, RULE_ID] },
 
   'GET /_sandbox/orders': {
@@ -212,6 +200,7 @@ export function buildOpenApi(routes: ReadonlyArray<{ method: string; url: string
       parameters: [...(doc.parameters ?? []), ...missing],
       ...(doc.requestBody ? { requestBody: doc.requestBody } : {}),
       responses: doc.responses ?? ok('OK'),
+      ...(doc.deprecated ? { deprecated: true } : {}),
       ...(undocumented ? { 'x-undocumented': true } : {}),
     };
   };

@@ -20,6 +20,18 @@ export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => vo
 
 export { toControlError };
 
+type SchemaIssue = { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> };
+
+export function schemaError(errors: readonly SchemaIssue[], dataVar: string): ControlError {
+  const e = errors[0] ?? {};
+  const path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const missing = typeof e.params?.missingProperty === 'string' ? e.params.missingProperty : '';
+  const field = path || missing || dataVar;
+  const allowed = e.params?.allowedValues;
+  const fix = e.keyword === 'enum' && Array.isArray(allowed) ? `must be one of ${allowed.map(String).join(', ')}` : (e.message ?? 'is not valid');
+  return new ControlError(400, dataVar === 'body' ? 'invalid_body' : 'bad_request', `${field}: ${fix}`);
+}
+
 export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[]; prefix?: string }): Promise<void> {
   const { ctx } = opts;
   const prefix = opts.prefix ?? '/_sandbox';
@@ -37,6 +49,8 @@ export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxCo
     if (typeof wait === 'number') reply.header('retry-after', String(wait));
     return reply.code(ce.status).type('application/json; charset=utf-8').send(ce.toBody());
   });
+  // A route schema's refusal in the control plane's shape, naming the field and what it takes.
+  app.setSchemaErrorFormatter((errors, dataVar) => schemaError(errors, dataVar));
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const ce = new ControlError(404, 'not_found', `no control endpoint ${req.method} ${path.slice(0, 200)}; GET ${prefix}/openapi.json lists them`);

@@ -3,13 +3,23 @@
  * rules for that site; without one, rules for every site. Lists show the rules still
  * pending, in the order they are tried.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { SCENARIOS, SCENARIO_LABELS } from '../domain/scenarios.js';
 import { ControlError, bodyObject, onlyFields } from '../domain/control-error.js';
 import { parseDuration } from '../options/duration.js';
 import { parseScenario } from '../features/test-rules/scenario-rules.js';
+import { targetOf } from '../features/test-rules/failure-rules.js';
+import { FAILURES_QUERY_SCHEMA } from '../domain/control-schemas.js';
+import type { FailuresQuery, RuleTarget } from '../domain/control-schemas.js';
 import { failureRuleView, findOrder, orderSummary, scenarioRuleView, siteOf } from '../http/control-views.js';
+
+/** `?target=`, validated by Fastify with FAILURES_QUERY_SCHEMA before the handler runs. */
+function targetQuery(req: FastifyRequest): RuleTarget | null {
+  return (req.query as FailuresQuery).target ?? null;
+}
+
+const FAILURES_QUERY = { schema: { querystring: FAILURES_QUERY_SCHEMA } };
 
 export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { engine, control } = ctx;
@@ -52,7 +62,8 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return { played, order: orderSummary(engine, now) };
   });
 
-  app.get('/failures', async (req) => ({ rules: failures.list(siteOf(req, ctx)).map(failureRuleView) }));
+  // One book for the API and the notifications; `?target=api|notification` narrows a list or a reset.
+  app.get('/failures', FAILURES_QUERY, async (req) => ({ rules: failures.listOf(siteOf(req, ctx), targetQuery(req)).map(failureRuleView) }));
 
   app.post('/failures', async (req, reply) => {
     const rule = failures.add(failures.parse(bodyObject(req.body), siteOf(req, ctx)));
@@ -69,5 +80,8 @@ export function registerRuleRoutes(app: FastifyInstance, ctx: SandboxContext): v
     return { removed: id };
   });
 
-  app.delete('/failures', async (req) => ({ removed: failures.reset(siteOf(req, ctx)) }));
+  app.delete('/failures', FAILURES_QUERY, async (req) => {
+    const target = targetQuery(req);
+    return { removed: failures.reset(siteOf(req, ctx), (r) => target === null || targetOf(r) === target) };
+  });
 }

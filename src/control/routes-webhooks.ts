@@ -7,9 +7,9 @@
  *   GET    /webhooks/deliveries[?order_id=&state=&limit=]  the delivery log, newest last
  *   GET    /webhooks/deliveries/:id                         one notification with its attempts
  *   POST   /webhooks/deliveries/:id/resend                  send it again now (dashboard "resend")
- *   GET    /webhooks/faults                                 fault rules that concern the site
- *   PUT    /webhooks/faults      {faults, order_id?, scope?} set the rules of a scope
- *   DELETE /webhooks/faults[?order_id=&scope=]              clear the rules of a scope
+ *   GET    /webhooks/faults                                 fault rules that concern the site   } aliases kept for one
+ *   PUT    /webhooks/faults      {faults, order_id?, scope?} set the rules of a scope           } minor version: notification
+ *   DELETE /webhooks/faults[?order_id=&scope=]              clear the rules of a scope         } rules live on /_sandbox/failures
  *   GET    /webhooks/stats                                  pending, in flight, queued
  *   GET    /webhooks/site-settings                          the site's notification URL (MultiSafepay dashboard setting)
  *   PUT    /webhooks/site-settings  {notification_url}      set it (null clears it back to the start-up default)

@@ -15,6 +15,7 @@ import { listensOnLoopback } from '../http/origin-guard.js';
 import { failureRuleView, scenarioRuleView } from '../http/control-views.js';
 import type { AttemptRecord, NotificationRecord } from '../features/webhooks/delivery-log.js';
 import type { FaultRule } from '../features/webhooks/faults.js';
+import { scopeOfRule } from '../features/webhooks/faults.js';
 import { age, millis, money, prettyBody, relative, when } from './format.js';
 
 /** Orders shown on one list page (newest first); a filter narrows the rest. */
@@ -327,6 +328,15 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
   if (faults.sandbox.length > 0) faultRows.push({ scope: 'every site', kind: 'sandbox', order_id: '', rules: rows(faults.sandbox) });
   if (faults.site.length > 0) faultRows.push({ scope: `site ${site ?? ''}`, kind: 'site', order_id: '', rules: rows(faults.site) });
   for (const [orderId, r] of Object.entries(faults.orders)) faultRows.push({ scope: `order ${orderId}`, kind: 'order', order_id: orderId, rules: rows(r) });
+  // Notification rules no scope can name (written on /_sandbox/failures with other match fields): listed by id.
+  const matchedFaults = ctx.control.failures
+    .listOf(site, 'notification')
+    .filter((r) => scopeOfRule(r) === null)
+    .map((r) => {
+      const v = failureRuleView(r);
+      const text = JSON.stringify({ kind: v.kind, statuses: v.statuses, ...(v.delay ? { delay: v.delay } : {}), match: v.match });
+      return { id: r.id, site: r.site ?? 'every site', text, uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied };
+    });
   // What the fault rules did: the site's notifications that had a fault applied, newest first.
   const faulted = site === null ? [] : ctx.webhooks.deliveries(site).filter((n) => Object.keys(n.faults).length > 0).reverse();
   const faultsApplied = {
@@ -340,13 +350,15 @@ export function settingsModel(ctx: SandboxContext, site: string | null, liveConn
       const v = scenarioRuleView(r);
       return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', scenario: r.scenario, match: JSON.stringify(v.match), delay: r.delay_ms === null ? 'at the bank' : formatDuration(r.delay_ms), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched: decidedBy(ctx, r.id, r.site) };
     }),
-    failureRules: ctx.control.failures.list(site).map((r) => {
+    // The book holds notification rules too; they show with the notification faults below.
+    failureRules: ctx.control.failures.listOf(site, 'api').map((r) => {
       const v = failureRuleView(r);
       const detail = r.kind === 'error' ? `code ${String(v.code)}` : r.kind === 'http' ? `HTTP ${String(v.status)}` : r.kind === 'latency' ? `${String(v.latency_ms)} ms` : r.kind === 'drop' ? `drop ${String(v.after)}` : '';
       const matched = ctx.control.journal.list({}).filter((e) => e.failure === r.id).slice(0, 3).map((e) => `${e.method} ${e.url.split('?')[0] ?? ''} → ${e.status === null ? e.outcome : `HTTP ${e.status}`}${e.error_code === null ? '' : ` (${e.error_code})`}`);
       return { id: r.id, site: r.site ?? 'every site', siteKey: r.site ?? '', kind: r.kind, detail, on: JSON.stringify(v.on), match: JSON.stringify(v.match), probability: String(r.probability), uses: r.remaining === null ? 'always' : `${r.remaining} left`, applied: r.applied, source: r.source, matched };
     }),
     faultRows,
+    matchedFaults,
     siteSettings: site === null ? null : ctx.siteSettings.view(site),
     clocks: [clockModel(ctx, null), ...ctx.engine.siteClockNames().map((s) => clockModel(ctx, s))],
   };
@@ -375,14 +387,13 @@ export function clockSharers(ctx: SandboxContext): Array<{ site: string; orders:
 /** What a reset of a site (or of everything) would forget, for the confirmation page. */
 export function resetModel(ctx: SandboxContext, site: string | null) {
   const own = <R extends { site: string | null }>(rules: R[]): number => rules.filter((r) => site === null || r.site === site).length;
-  const faults = site === null ? null : ctx.webhooks.faults.list(site);
   return {
     target: site,
     counts: [
       ['order', ctx.engine.listOrders(site).length],
       ['scenario rule', own(ctx.control.scenarios.list(site))],
-      ['API failure rule', own(ctx.control.failures.list(site))],
-      ['notification fault rule', faults === null ? 0 : faults.site.length + Object.values(faults.orders).reduce((n, r) => n + r.length, 0)],
+      ['API failure rule', own(ctx.control.failures.listOf(site, 'api'))],
+      ['notification fault rule', site === null ? 0 : own(ctx.control.failures.listOf(site, 'notification'))],
       ['journal entry', ctx.control.journal.list({ site }).length],
     ].map(([what, n]) => `${n} ${n === 1 ? String(what) : String(what).replace(/y$/, 'ie') + 's'}`),
     ownClock: site === null ? ctx.engine.siteClockNames().length > 0 : ctx.engine.hasOwnClock(site),

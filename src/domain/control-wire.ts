@@ -5,6 +5,7 @@
  */
 import type { Scenario } from './scenarios.js';
 import type { FinancialStatus, OrderStatus } from './statuses.js';
+import type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget } from './control-schemas.js';
 
 export type { Scenario, OrderStatus, FinancialStatus };
 
@@ -81,16 +82,9 @@ export interface ScenarioRuleView extends RuleViewBase {
   delay_ms: number | null;
 }
 
-export interface FailureRuleView extends RuleViewBase {
-  kind: 'error' | 'http' | 'latency' | 'drop' | 'timeout';
-  on: string;
-  code?: number | null;
-  status?: number | null;
-  body?: 'json' | 'html' | 'empty' | null;
-  latency_ms?: number | null;
-  after?: boolean;
-  probability: number | null;
-}
+/** Failure rules (API and notification): their shapes are declared once as JSON Schema in control-schemas.ts. */
+export type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget };
+export type NotificationFaultKind = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'wrong_key' | 'malformed';
 
 export type RuleView = ScenarioRuleView | FailureRuleView;
 

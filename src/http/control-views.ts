@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import { ControlError } from '../domain/control-error.js';
 import type { ScenarioRule } from '../features/test-rules/scenario-rules.js';
 import type { FailureRule } from '../features/test-rules/failure-rules.js';
+import { targetOf } from '../features/test-rules/failure-rules.js';
 import { formatDuration } from '../options/duration.js';
 import type { ClockView, FailureRuleView, OrderSummary, ScenarioRuleView, TimelineEntry } from '../domain/control-wire.js';
 
@@ -111,9 +112,25 @@ export function scenarioRuleView(r: ScenarioRule): ScenarioRuleView {
 }
 
 export function failureRuleView(r: FailureRule): FailureRuleView {
+  if (targetOf(r) === 'notification') {
+    return {
+      id: r.id,
+      site: r.site,
+      target: 'notification',
+      kind: r.kind,
+      match: r.match,
+      statuses: r.statuses ? [...r.statuses] : null,
+      ...(r.kind === 'delay' || r.kind === 'reorder' ? { delay: r.delay_ms == null ? null : formatDuration(r.delay_ms), delay_ms: r.delay_ms ?? null } : {}),
+      probability: r.probability,
+      remaining: r.remaining,
+      applied: r.applied,
+      source: r.source,
+    };
+  }
   return {
     id: r.id,
     site: r.site,
+    target: 'api',
     kind: r.kind,
     on: r.on,
     match: r.match,

@@ -24,9 +24,26 @@ export function lazyCompilers(): Required<Factories> {
   let validator: ValidatorFactory | null = null;
   let serializer: SerializerFactory | null = null;
   return {
+    // Fastify asks for every route's validator when the app gets ready; compiling them all then
+    // would load Ajv at start-up for routes a run may never call. So each route gets a stand-in
+    // that loads Ajv and compiles its own schema on its first request, then only delegates.
     buildValidator: (externalSchemas, ajvOptions) => {
-      validator ??= (fastifyRequire('@fastify/ajv-compiler') as () => ValidatorFactory)();
-      return validator(externalSchemas, ajvOptions);
+      let compile: ReturnType<ValidatorFactory> | null = null;
+      return (route) => {
+        let real: ReturnType<ReturnType<ValidatorFactory>> | null = null;
+        const validate = (data: unknown): unknown => {
+          if (real === null) {
+            validator ??= (fastifyRequire('@fastify/ajv-compiler') as () => ValidatorFactory)();
+            compile ??= validator(externalSchemas, ajvOptions);
+            real = compile(route);
+          }
+          const result = (real as (d: unknown) => unknown)(data);
+          // Fastify reads a failed validation's errors from the function it was given.
+          (validate as { errors?: unknown }).errors = (real as { errors?: unknown }).errors;
+          return result;
+        };
+        return validate as ReturnType<ReturnType<ValidatorFactory>>;
+      };
     },
     buildSerializer: (externalSchemas, serializerOptions) => {
       serializer ??= (fastifyRequire('@fastify/fast-json-stringify-compiler') as () => SerializerFactory)();

@@ -58,17 +58,18 @@ export class RuleBook<R extends BookRule> {
     return this.engine.store.transaction(() => this.rules.delete(id));
   }
 
-  /** Drop the rules of one site (or all) and restore the presets of that scope. */
-  reset(site: string | null): number {
+  /** Drop the rules of one site (or all), of those `only` picks, and restore the presets of that scope. */
+  reset(site: string | null, only: (r: R) => boolean = () => true): number {
     let removed = 0;
     this.engine.store.transaction(() => {
       for (const r of [...this.rules.values()]) {
         if (site !== null && r.site !== site) continue;
+        if (!only(r)) continue;
         this.rules.delete(r.id);
         removed++;
       }
       for (const p of this.presets) {
-        if (site === null || p.site === site) this.rules.set(p.id, { ...p, seq: this.seq++ });
+        if ((site === null || p.site === site) && only(p)) this.rules.set(p.id, { ...p, seq: this.seq++ });
       }
     });
     return removed;

@@ -23,6 +23,8 @@ import type { WebhookConfig } from '../../options/webhook-config.js';
 import type { AttemptKind, AttemptRecord, NotificationRecord } from './delivery-log.js';
 import { ATTEMPTS_KEPT, DeliveryLog, isOpen } from './delivery-log.js';
 import { FaultBook } from './faults.js';
+import type { FailureRules } from '../test-rules/failure-rules.js';
+import type { Obj } from '../../domain/control-error.js';
 import { Limiter } from './limiter.js';
 import type { NotificationListener } from './notification-changes.js';
 import { NotificationChanges } from './notification-changes.js';
@@ -73,12 +75,14 @@ export class WebhookDispatcher {
     private readonly initialized = false,
     /** Site-level notification URL for orders that name none (dashboard/control setting per API key). */
     private readonly siteUrl: (site: string) => string | null = () => null,
-    self: { ownPorts?: Set<number>; ownHosts?: readonly string[] } = {},
+    self: { ownPorts?: Set<number>; ownHosts?: readonly string[] },
+    /** The one book of deliberate misbehaviour; its notification rules decide each notification's faults. */
+    faultRules: FailureRules,
   ) {
     this.sender = new HttpSender(1024, self.ownPorts);
     this.ownHosts = self.ownHosts ?? [];
     this.log = new DeliveryLog(engine.store, config.logLimit);
-    this.faults = new FaultBook(engine.store, config.faults);
+    this.faults = new FaultBook(faultRules, engine.store, config.faults);
     this.limiter = new Limiter(config.concurrency, config.perReceiverConcurrency);
     this.changes = new NotificationChanges(engine, this.log, { schedule: (rec, due) => this.schedule(rec, due), cancel: (rec) => engine.jobs.cancel(jobId(rec.id)) }, config);
     engine.jobs.handle(JOB_KIND, (job) => this.runJob(job));
@@ -179,11 +183,21 @@ export class WebhookDispatcher {
     return { pending: this.log.countOpen(), inFlight: this.limiter.inFlight, queued: this.limiter.queued };
   }
 
-  /** Forget a site's notifications, their jobs and its fault rules (or everything). */
+  /** Forget a site's notifications, their jobs and its notification fault rules (or everything). */
   reset(site: string | null): number {
+    const removed = this.forgetNotifications(site);
+    this.faults.reset(site);
+    return removed;
+  }
+
+  /**
+   * Forget a site's notifications and their jobs only: what the sandbox's reset asks of the
+   * webhooks, since the rule book forgets its own rules (all targets, counted once) in its
+   * own reset step, whichever step runs first.
+   */
+  forgetNotifications(site: string | null): number {
     const removed = this.log.reset(site);
     for (const r of removed) this.engine.jobs.cancel(jobId(r.id));
-    this.faults.reset(site);
     return removed.length;
   }
 
@@ -244,7 +258,7 @@ export class WebhookDispatcher {
     const now = this.engine.now(site);
     const method = order.payment_options.notification_method;
     const body = method === 'POST' ? JSON.stringify(renderOrder(order, { ...this.render, maskIbans: this.config.maskIbans })) : null;
-    const faults = this.faults.decide(site, String(order.order_id), order.status, this.engine.ids.random);
+    const faults = this.faults.decide(site, order as unknown as Obj, order.status);
     let naturalDue = now + this.drawDelay();
     // Never before an earlier notification of this order still waiting for its first attempt.
     for (const prev of this.log.openForOrder(site, order.order_id)) {
