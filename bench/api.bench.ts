@@ -217,7 +217,7 @@ async function pair(label: string, bare: Target, sandbox: Target): Promise<{ bar
 
 async function throughput(mode: Mode): Promise<void> {
   const m = modeArgs(mode);
-  const sandbox = await spawnServer([CLI, '--port', '0', ...m.args]);
+  const sandbox = await spawnServer([CLI, '--port', '0', '--max-orders-per-site', '100000000', ...m.args]);
   let bare: Server | null = null;
   const label = mode === 'data-dir' ? ' with --data-dir' : '';
   try {
@@ -303,7 +303,7 @@ function memoryServerScript(): string {
   return `
 const { startSandbox } = await import(${JSON.stringify(index)});
 const dataDir = process.env.BENCH_DATA_DIR || undefined;
-const s = await startSandbox({ port: 0, seed: 'bench', ...(dataDir ? { dataDir } : {}) });
+const s = await startSandbox({ port: 0, seed: 'bench', maxOrdersPerSite: 100_000_000, ...(dataDir ? { dataDir } : {}) });
 console.log('listening on ' + s.url);
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', () => {

@@ -52,8 +52,8 @@ function tempDir(): string {
 
 async function throughput(): Promise<void> {
   const dir = tempDir();
-  const memory = await spawnServer([CLI, '--port', '0']);
-  const durable = await spawnServer([CLI, '--port', '0', '--data-dir', dir]);
+  const memory = await spawnServer([CLI, '--port', '0', '--max-orders-per-site', '100000000']);
+  const durable = await spawnServer([CLI, '--port', '0', '--max-orders-per-site', '100000000', '--data-dir', dir]);
   const headers = { 'content-type': 'application/json', api_key: API_KEY, accept: 'application/json' };
   const servers = [
     { name: 'in memory (default)', url: memory.url, requests: 0, seconds: 0, p99: [] as number[], bad: 0 },

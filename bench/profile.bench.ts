@@ -101,7 +101,7 @@ export default async function profileBench(): Promise<void> {
   const index = pathToFileURL(join(ROOT, 'dist', 'src', 'index.js')).href;
   const script = `
 const { startSandbox } = await import(${JSON.stringify(index)});
-const s = await startSandbox({ port: 0, seed: 'bench' });
+const s = await startSandbox({ port: 0, seed: 'bench', maxOrdersPerSite: 100_000_000 });
 console.log('listening on ' + s.url);
 process.stdin.resume();
 process.stdin.on('end', () => s.close().then(() => process.exit(0)));

@@ -11,7 +11,7 @@ import { ADVICE_HEADER } from '../domain/advisor.js';
 import { ApiError, errorNameByCode } from '../domain/errors.js';
 import type { FailureRule } from '../features/test-rules/failure-rules.js';
 import type { JournalEntry } from '../features/inspection/journal.js';
-import { journalBody, maskQuoted, maskUrl, secretsOf } from '../features/inspection/journal.js';
+import { maskQuoted, maskUrl, secretsOf, withLazyBodies } from '../features/inspection/journal.js';
 import type { MatchSubject } from '../features/test-rules/match.js';
 import { subjectOf } from '../features/test-rules/match.js';
 
@@ -64,28 +64,32 @@ export function installApiHooks(app: FastifyInstance, ctx: SandboxContext): void
     state.logged = true;
     const site = readApiKey(req);
     const url = maskUrl(req.url).slice(0, 2000);
-    const request = journalBody(req.body);
-    const secrets = secretsOf(req.url, req.body);
-    const response = status === null ? { body: null, truncated: false } : journalBody(state.response, secrets);
-    control.journal.add({
-      at: new Date(engine.now(site ?? '')).toISOString(),
-      method: effectiveMethod(req),
-      url,
-      path: apiPath(url) ?? '/',
-      status,
-      outcome,
-      duration_ms: Math.max(0, real.now() - state.start),
-      site,
-      order_id: orderIdOf(req),
-      error_code: state.errorCode,
-      failure: state.failure?.id ?? null,
-      request_body: request.body,
-      request_truncated: request.truncated,
-      response_body: response.body,
-      response_truncated: response.truncated,
-      hint: state.hint === null ? null : maskQuoted(state.hint, secrets),
-      advice: state.advice.map((a) => maskQuoted(a, secrets)),
-    });
+    const body = req.body;
+    const raw = req.url;
+    let secretList: readonly string[] | undefined;
+    const secrets = (): readonly string[] => (secretList ??= secretsOf(raw, body));
+    control.journal.add(
+      withLazyBodies(
+        {
+          at: new Date(engine.now(site ?? '')).toISOString(),
+          method: effectiveMethod(req),
+          url,
+          path: apiPath(url) ?? '/',
+          status,
+          outcome,
+          duration_ms: Math.max(0, real.now() - state.start),
+          site,
+          order_id: orderIdOf(req),
+          error_code: state.errorCode,
+          failure: state.failure?.id ?? null,
+          hint: state.hint === null ? null : maskQuoted(state.hint, secrets()),
+          advice: state.advice.length === 0 ? state.advice : state.advice.map((a) => maskQuoted(a, secrets())),
+        },
+        body,
+        status === null ? null : state.response,
+        secrets,
+      ),
+    );
   };
 
   const subject = (req: FastifyRequest, site: string | null, method: string, path: string): MatchSubject => {

@@ -21,9 +21,32 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const HOUR = 3_600_000;
+/** Zone offset (ms) by UTC hour. Zones change offset only on the hour, so one lookup serves an hour. */
+const offsets = new Map<string, number>();
+
+/** The zone's offset from UTC during the UTC hour that starts at `hourStart`. */
+function offsetAt(zone: string, hourStart: number): number {
+  const key = `${zone} ${hourStart}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const p: Record<string, string> = {};
+    for (const part of formatter(zone).formatToParts(new Date(hourStart))) p[part.type] = part.value;
+    off = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - hourStart;
+    // A sandbox reads a few hours of its clock at a time; keep the map small for weeks-long runs.
+    if (offsets.size >= 256) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/**
+ * Intl's formatToParts costs microseconds and every order and notification writes two or
+ * three stamps, so the zone's offset is looked up once per hour of sandbox time and the stamp
+ * is then plain arithmetic (test/msp-shapes.test.ts checks both daylight-saving changes).
+ */
 export function formatMspTime(ms: number, zone: MspTimeZone = DEFAULT_TIME_ZONE): string {
   if (zone === 'UTC') return new Date(ms).toISOString().slice(0, 19);
-  const p: Record<string, string> = {};
-  for (const part of formatter(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  const hourStart = Math.floor(ms / HOUR) * HOUR;
+  return new Date(ms + offsetAt(zone, hourStart)).toISOString().slice(0, 19);
 }

@@ -58,6 +58,34 @@ export function journalBody(body: unknown, secrets: readonly string[] = []): { b
   return { body: parsed === undefined ? text : maskDeep(parsed), truncated: false };
 }
 
+/** The fields of an entry that hold bodies, made only when the entry is read. */
+type BodyFields = 'request_body' | 'request_truncated' | 'response_body' | 'response_truncated';
+
+/**
+ * An entry whose bodies are parsed and masked only when something reads them (a control call,
+ * the event stream, a filter on `has`): every API call is journalled but few entries are ever
+ * read, and parsing and masking both bodies was a sizeable part of a cheap call's cost (a third
+ * of get-order's). The fields are own enumerable getters, so JSON.stringify includes them; the
+ * raw bodies are the request's parsed body and the answer's bytes as they were sent.
+ */
+export function withLazyBodies(
+  entry: Omit<JournalEntry, 'seq' | BodyFields>,
+  request: unknown,
+  response: unknown,
+  secrets: () => readonly string[],
+): Omit<JournalEntry, 'seq'> {
+  let req: { body: unknown; truncated: boolean } | undefined;
+  let res: { body: unknown; truncated: boolean } | undefined;
+  const reqBody = () => (req ??= journalBody(request));
+  const resBody = () => (res ??= journalBody(response, secrets()));
+  return Object.defineProperties(entry, {
+    request_body: { get: () => reqBody().body, enumerable: true },
+    request_truncated: { get: () => reqBody().truncated, enumerable: true },
+    response_body: { get: () => resBody().body, enumerable: true },
+    response_truncated: { get: () => resBody().truncated, enumerable: true },
+  }) as Omit<JournalEntry, 'seq'>;
+}
+
 function globMatch(pattern: string, path: string): boolean {
   if (!pattern.includes('*')) return pattern === path;
   const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -79,7 +107,8 @@ export class Journal {
   }
 
   add(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { ...entry, seq: ++this.seq };
+    // Assigned, not spread: a spread would read (and so make) lazy bodies at once.
+    const full = Object.assign(entry, { seq: ++this.seq }) as JournalEntry;
     for (const l of this.listeners) l(full);
     if (this.ring.length < this.capacity) this.ring.push(full);
     else this.ring[this.next] = full;
