@@ -26,16 +26,19 @@ const API_KEY = 'bench-api-key-0001';
 /** The sandbox's own modules, by what they do on the create-order path. */
 const PARTS: Array<[RegExp, string]> = [
   [/\/src\/domain\/create-order\.js$/, 'request validation (domain/create-order)'],
-  [/\/src\/(domain\/render|api\/respond|api\/orders)\.js$/, 'rendering the answer (domain/render, api/respond, api/orders)'],
+  [/\/src\/domain\/advisor\.js$/, 'integration advisor (domain/advisor)'],
+  [/\/src\/(domain\/render|domain\/msp-time|http\/respond|api\/orders)\.js$/, 'rendering the answer (domain/render, msp-time, http/respond, api/orders)'],
   [/\/src\/engine\/ids\.js$|\/nanoid\//, 'id generation (engine/ids, nanoid)'],
   [/\/src\/engine\/(jobs|clock)\.js$/, 'expiry job and clock queue (engine/jobs, engine/clock)'],
+  [/\/src\/engine\/steps\.js$/, 'the engine step (follow-ups, settled work, news)'],
   [/\/src\/engine\/|\/src\/domain\//, 'engine, store and indexes (engine/*, domain/*)'],
-  [/\/src\/control\//, 'request journal, failure rules, API hooks (control/*)'],
-  [/\/src\/webhooks\//, 'event listeners: webhooks (webhooks/*)'],
-  [/\/src\/(second-chance|refunds|recurring|after-payment)/, 'event listeners: after payment'],
-  [/\/src\/dashboard\//, 'event listeners: dashboard live feed'],
-  [/\/src\/api\//, 'API routing and authentication (api/router, api/auth, api/plugin)'],
-  [/\/src\/http\//, 'body parser (http/*)'],
+  [/\/src\/api\/test-rule-hooks\.js$|\/src\/features\/(inspection|test-rules)\//, 'request journal, failure rules, API hooks'],
+  [/\/src\/features\/webhooks\//, 'event listeners: webhooks (features/webhooks)'],
+  [/\/src\/features\/(second-chance|refunds|recurring|after-payment)/, 'event listeners: after payment'],
+  [/\/src\/features\/security\/|\/src\/api\/guards\.js$/, 'security checks (api/guards, features/security)'],
+  [/\/src\/dashboard\/|\/src\/control\//, 'event listeners: dashboard live feed, control event stream'],
+  [/\/src\/api\//, 'API routing (api/router, api/plugin)'],
+  [/\/src\/http\//, 'body parser, API key, headers (http/*)'],
   [/\/src\//, 'other sandbox code'],
 ];
 
