@@ -5,32 +5,29 @@
  *
  * Other features add their control routes as extensions (webhook log and resend, refund
  * "Accept", Second Chance outbox) so that this plugin's guard and error handling cover
- * them all. Every route registered here must be described in openapi.ts (a test checks).
+ * them all. Every route registered here declares its schema in domain/wire/ (a test checks):
+ * Fastify validates with it (validator.ts), the served OpenAPI is generated from it
+ * (openapi.ts), and handlers and the typed client get their types from it.
+ *
+ * Answers are written with JSON.stringify, not with a serializer compiled from the response
+ * schemas: those describe the answers (and a test holds every answer to them) but must never
+ * drop a field an answer carries.
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { ControlError, toControlError } from '../domain/control-error.js';
 import { checkControlAccess } from './guard.js';
+import type { ControlRouteSchema } from '../domain/schema-type.js';
+import { ENTRY, OPENAPI_DOCUMENT } from '../domain/wire/meta.js';
 import { buildOpenApi } from './openapi.js';
+import { controlValidatorCompiler, schemaError } from './validator.js';
 import { registerClockRoutes } from './routes-clock.js';
 import { registerInspectRoutes } from './routes-inspect.js';
 import { registerRuleRoutes } from './routes-rules.js';
 
 export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => void | Promise<void>;
 
-export { toControlError };
-
-type SchemaIssue = { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> };
-
-export function schemaError(errors: readonly SchemaIssue[], dataVar: string): ControlError {
-  const e = errors[0] ?? {};
-  const path = (e.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-  const missing = typeof e.params?.missingProperty === 'string' ? e.params.missingProperty : '';
-  const field = path || missing || dataVar;
-  const allowed = e.params?.allowedValues;
-  const fix = e.keyword === 'enum' && Array.isArray(allowed) ? `must be one of ${allowed.map(String).join(', ')}` : (e.message ?? 'is not valid');
-  return new ControlError(400, dataVar === 'body' ? 'invalid_body' : 'bad_request', `${field}: ${fix}`);
-}
+export { toControlError, schemaError };
 
 export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[]; prefix?: string }): Promise<void> {
   const { ctx } = opts;
@@ -38,7 +35,13 @@ export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxCo
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const m of methods) if (m !== 'HEAD') ctx.control.routes.push({ method: m, url: route.url });
+    for (const m of methods) if (m !== 'HEAD') ctx.control.routes.push({ method: m, url: route.url, ...(route.schema ? { schema: route.schema } : {}) });
+  });
+  app.setValidatorCompiler(controlValidatorCompiler());
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // No body is an empty object, as it always was: `POST /_sandbox/clock/freeze` needs none.
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
   });
   app.addHook('onRequest', async (req) => checkControlAccess(req, ctx.config, ctx.security));
 
@@ -57,8 +60,8 @@ export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxCo
     return reply.code(404).send(ce.toBody());
   });
 
-  app.get('/', async () => ({ name: 'sofort-sandbox control API', openapi: `${prefix}/openapi.json` }));
-  app.get('/openapi.json', async () => buildOpenApi(ctx.control.routes));
+  app.get('/', { schema: ENTRY }, async () => ({ name: 'sofort-sandbox control API', openapi: `${prefix}/openapi.json` }));
+  app.get('/openapi.json', { schema: OPENAPI_DOCUMENT }, async () => buildOpenApi(ctx.control.routes as Array<{ method: string; url: string; schema?: ControlRouteSchema }>));
   registerClockRoutes(app, ctx);
   registerRuleRoutes(app, ctx);
   registerInspectRoutes(app, ctx);

@@ -8,7 +8,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { ControlError, badField, bodyObject, onlyFields } from '../domain/control-error.js';
+import { ControlError, badField } from '../domain/control-error.js';
+import { ADVANCE_CLOCK, DROP_OWN_CLOCK, FREEZE_CLOCK, LIST_CLOCKS, OWN_CLOCK, READ_CLOCK, SCALE_CLOCK, UNFREEZE_CLOCK } from '../domain/wire/clock.js';
+import type { SchemaTypes } from '../http/schema-types.js';
 import { parseDuration, parseInstant } from '../options/duration.js';
 import { isTimeScale, TIME_SCALE_RULE } from '../options/declarations.js';
 import { clockView, siteOf } from '../http/control-views.js';
@@ -19,20 +21,20 @@ function parseScale(v: unknown, field: string): number {
   return v;
 }
 
-export function registerClockRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+export function registerClockRoutes(fastify: FastifyInstance, ctx: SandboxContext): void {
+  const app = fastify.withTypeProvider<SchemaTypes>();
   const { engine } = ctx;
   const clockOf = (site: string | null) => (site === null ? engine.clock : engine.clockFor(site));
 
-  app.get('/clock', async (req) => clockView(engine, siteOf(req, ctx)));
+  app.get('/clock', { schema: READ_CLOCK }, async (req) => clockView(engine, siteOf(req, ctx)));
 
-  app.get('/clocks', async () => ({
+  app.get('/clocks', { schema: LIST_CLOCKS }, async () => ({
     clocks: [clockView(engine, null), ...engine.siteClockNames().map((s) => clockView(engine, s))],
   }));
 
-  app.post('/clock/advance', async (req) => {
+  app.post('/clock/advance', { schema: ADVANCE_CLOCK }, async (req) => {
     const site = siteOf(req, ctx);
-    const body = bodyObject(req.body);
-    onlyFields(body, ['by', 'to'], '');
+    const body = req.body;
     if ((body.by === undefined) === (body.to === undefined)) {
       throw new ControlError(400, 'bad_request', 'send either "by" (a duration such as "24h") or "to" (an ISO 8601 time), not both and not neither');
     }
@@ -49,32 +51,28 @@ export function registerClockRoutes(app: FastifyInstance, ctx: SandboxContext): 
     return { ...clockView(engine, site), from: new Date(from).toISOString(), fired };
   });
 
-  app.post('/clock/freeze', async (req) => {
+  app.post('/clock/freeze', { schema: FREEZE_CLOCK }, async (req) => {
     const site = siteOf(req, ctx);
     clockOf(site).freeze();
     return clockView(engine, site);
   });
 
-  app.post('/clock/unfreeze', async (req) => {
+  app.post('/clock/unfreeze', { schema: UNFREEZE_CLOCK }, async (req) => {
     const site = siteOf(req, ctx);
     clockOf(site).unfreeze();
     return clockView(engine, site);
   });
 
-  app.post('/clock/scale', async (req) => {
+  app.post('/clock/scale', { schema: SCALE_CLOCK }, async (req) => {
     const site = siteOf(req, ctx);
-    const body = bodyObject(req.body);
-    onlyFields(body, ['scale'], '');
-    clockOf(site).setScale(parseScale(body.scale, 'scale'));
+    clockOf(site).setScale(parseScale(req.body.scale, 'scale'));
     return clockView(engine, site);
   });
 
   // A site's own clock starts where the sandbox clock is, unless told otherwise.
-  app.post('/clock/own', async (req, reply) => {
+  app.post('/clock/own', { schema: OWN_CLOCK }, async (req, reply) => {
     const site = siteOf(req, ctx, true) as string;
-    const body = bodyObject(req.body);
-    onlyFields(body, ['start', 'scale', 'frozen'], '');
-    if (body.frozen !== undefined && typeof body.frozen !== 'boolean') throw badField('frozen', 'must be true or false');
+    const body = req.body;
     const state = {
       ...(body.start !== undefined ? { virtual: parseInstant(body.start, 'start') } : {}),
       ...(body.scale !== undefined ? { scale: parseScale(body.scale, 'scale') } : {}),
@@ -89,7 +87,7 @@ export function registerClockRoutes(app: FastifyInstance, ctx: SandboxContext): 
     return clockView(engine, site);
   });
 
-  app.delete('/clock/own', async (req) => {
+  app.delete('/clock/own', { schema: DROP_OWN_CLOCK }, async (req) => {
     const site = siteOf(req, ctx, true) as string;
     const removed = engine.removeSiteClock(site);
     return { removed, ...clockView(engine, site) };

@@ -5,48 +5,19 @@
  */
 import type { Scenario } from './scenarios.js';
 import type { FinancialStatus, OrderStatus } from './statuses.js';
-import type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget } from './control-schemas.js';
+import type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget, ScenarioRuleView } from './wire/rules.js';
+import type { AdvancedClock, ClockView } from './wire/clock.js';
+import type { OrderSummary } from './wire/orders.js';
 
 export type { Scenario, OrderStatus, FinancialStatus };
 
 /** What `wait` and the order filters take: an order status or a transaction (financial) status. */
 export type WaitStatus = OrderStatus | FinancialStatus;
 
-export interface ClockView {
-  clock: 'sandbox' | 'site';
-  site: string | null;
-  now: string;
-  now_ms: number;
-  frozen: boolean;
-  scale: number;
-  pending_jobs: number;
-  next_job_at: string | null;
-}
+export type { ClockView, AdvancedClock, OrderSummary, ScenarioRuleView };
 
 /** A clock as the time-travel calls answer it (`from` and `fired` come with an advance). */
-export interface ClockInfo extends ClockView {
-  from?: string;
-  fired?: number;
-}
-
-export interface OrderSummary {
-  site: string;
-  order_id: string | number;
-  transaction_id: number;
-  status: OrderStatus;
-  financial_status: FinancialStatus;
-  amount: number;
-  currency: string;
-  description: string;
-  customer_email: string | null;
-  country: string | null;
-  scenario: Scenario | null;
-  scenario_plays_at: string | null;
-  created: string;
-  modified: string;
-  expires_at: string | null;
-  clears_at: string | null;
-}
+export type ClockInfo = ClockView & Partial<Pick<AdvancedClock, 'from' | 'fired'>>;
 
 export interface TimelineEntry {
   at: string;
@@ -67,22 +38,7 @@ export interface OrderDetail extends OrderSummary {
 /** A wait that was answered: the order as it is now. */
 export type WaitAnswer = OrderSummary & { reached: true; waited_ms: number };
 
-interface RuleViewBase {
-  id: string;
-  site: string | null;
-  match: RuleMatch;
-  remaining: number | null;
-  applied: number;
-  source: 'control' | 'preset';
-}
-
-export interface ScenarioRuleView extends RuleViewBase {
-  scenario: Scenario;
-  delay: string | null;
-  delay_ms: number | null;
-}
-
-/** Failure rules (API and notification): their shapes are declared once as JSON Schema in control-schemas.ts. */
+/** Failure rules (API and notification): their shapes are declared once as JSON Schema in wire/rules.ts. */
 export type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget };
 export type NotificationFaultKind = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'wrong_key' | 'malformed';
 

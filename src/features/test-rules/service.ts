@@ -38,7 +38,7 @@ export class ControlService {
   readonly failures: FailureRules;
   readonly journal: Journal;
   /** Every route the control plugin registered (method + URL), for the OpenAPI check. */
-  readonly routes: Array<{ method: string; url: string }> = [];
+  readonly routes: Array<{ method: string; url: string; schema?: object }> = [];
   private readonly resetHooks = new Set<ResetHook>();
   private ackSource: WebhookAckSource | null = null;
 
