@@ -17,6 +17,11 @@ import type {
   ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
   RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
+import type { BodyOf, ReplyOf } from '../domain/schema-type.js';
+import type { ADVANCE_CLOCK, DROP_OWN_CLOCK, FREEZE_CLOCK, LIST_CLOCKS, OWN_CLOCK, READ_CLOCK, SCALE_CLOCK, UNFREEZE_CLOCK } from '../domain/wire/clock.js';
+import type {
+  ADD_FAILURE_RULE, ADD_SCENARIO_RULE, LIST_FAILURE_RULES, LIST_SCENARIOS, REMOVE_FAILURE_RULE, REMOVE_SCENARIO_RULE, RESET_FAILURE_RULES, SET_ORDER_OUTCOME,
+} from '../domain/wire/rules.js';
 
 /** The wire shapes, declared once in wire.ts and shared with the server's views. */
 export type {
@@ -38,33 +43,23 @@ export interface ControlClientOptions {
 
 export type Duration = string | number;
 
-export interface RuleUses {
-  once?: boolean;
-  times?: number;
-  persist?: boolean;
-  /** Make the rule for another site than the client's. */
-  site?: string;
-}
+/** How often a rule applies, and for which site: the fields every rule body shares (wire/rules.ts). */
+export type RuleUses = Pick<FailureRuleInput, 'once' | 'times' | 'persist' | 'site'>;
 
-export interface ScenarioRuleOptions extends RuleUses {
-  match?: RuleMatch;
-  delay?: Duration;
-}
+/** What a scenario rule takes besides its scenario: the body of POST /_sandbox/scenarios. */
+export type ScenarioRuleOptions = Omit<BodyOf<typeof ADD_SCENARIO_RULE>, 'scenario'>;
 
-export interface FailureRuleOptions extends RuleUses {
+/**
+ * What an API failure rule takes besides its kind: the fields of FailureRuleInput that concern
+ * the API, with `on` spelled out as the routes it accepts.
+ */
+export type FailureRuleOptions = Pick<FailureRuleInput, 'match' | 'code' | 'status' | 'body' | 'latency' | 'after' | 'probability' | 'once' | 'times' | 'persist' | 'site'> & {
   on?: 'create_order' | 'any' | `${'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | '*'} /${string}`;
-  match?: RuleMatch;
-  code?: number;
-  status?: 500 | 502 | 503 | 504;
-  body?: 'json' | 'html' | 'empty';
-  latency?: Duration;
-  after?: boolean;
-  probability?: number;
-}
+};
 
 /**
  * What a notification rule takes besides its kind: the fields of FailureRuleInput, the JSON
- * Schema of POST /_sandbox/failures (src/domain/control-schemas.ts), that concern notifications.
+ * Schema of POST /_sandbox/failures (src/domain/wire/rules.ts), that concern notifications.
  */
 export type NotificationFaultOptions = Pick<FailureRuleInput, 'match' | 'statuses' | 'delay' | 'probability' | 'once' | 'times' | 'persist' | 'site'>;
 
@@ -154,38 +149,43 @@ export class SandboxControl {
 
   // ---- time ---------------------------------------------------------------------------
 
-  clock(): Promise<ClockInfo> {
+  clock(): Promise<ReplyOf<typeof READ_CLOCK>> {
     return this.request('GET', '/clock');
   }
 
+  /** The sandbox clock and every site's own clock. */
+  async clocks(): Promise<ReplyOf<typeof LIST_CLOCKS>['clocks']> {
+    return (await this.request<ReplyOf<typeof LIST_CLOCKS>>('GET', '/clocks')).clocks;
+  }
+
   /** Advance by a duration ('90s', '15m', '24h', '1d2h', ms); everything due fires before it resolves. */
-  advance(by: Duration): Promise<ClockInfo> {
+  advance(by: Duration): Promise<ReplyOf<typeof ADVANCE_CLOCK>> {
     return this.request('POST', '/clock/advance', { by });
   }
 
-  advanceTo(to: Date | string | number): Promise<ClockInfo> {
+  advanceTo(to: Date | string | number): Promise<ReplyOf<typeof ADVANCE_CLOCK>> {
     return this.request('POST', '/clock/advance', { to: to instanceof Date ? to.toISOString() : to });
   }
 
-  freeze(): Promise<ClockInfo> {
+  freeze(): Promise<ReplyOf<typeof FREEZE_CLOCK>> {
     return this.request('POST', '/clock/freeze');
   }
 
-  unfreeze(): Promise<ClockInfo> {
+  unfreeze(): Promise<ReplyOf<typeof UNFREEZE_CLOCK>> {
     return this.request('POST', '/clock/unfreeze');
   }
 
-  setScale(scale: number): Promise<ClockInfo> {
+  setScale(scale: number): Promise<ReplyOf<typeof SCALE_CLOCK>> {
     return this.request('POST', '/clock/scale', { scale });
   }
 
   /** Give this client's site a clock of its own (parallel suites travel in time independently). */
-  ownClock(opts: { start?: Date | string | number; scale?: number; frozen?: boolean } = {}): Promise<ClockInfo> {
+  ownClock(opts: { start?: Date | string | number; scale?: number; frozen?: boolean } = {}): Promise<ReplyOf<typeof OWN_CLOCK>> {
     const start = opts.start instanceof Date ? opts.start.toISOString() : opts.start;
     return this.request('POST', '/clock/own', { ...opts, ...(start !== undefined ? { start } : {}) });
   }
 
-  dropOwnClock(): Promise<ClockInfo & { removed: boolean }> {
+  dropOwnClock(): Promise<ReplyOf<typeof DROP_OWN_CLOCK>> {
     return this.request('DELETE', '/clock/own');
   }
 
@@ -193,20 +193,20 @@ export class SandboxControl {
 
   /** Add a scenario rule: every new order it matches gets this outcome. */
   async scenario(scenario: Scenario, opts: ScenarioRuleOptions = {}): Promise<ScenarioRuleView> {
-    const r = await this.request<{ rule: ScenarioRuleView }>('POST', '/scenarios', { scenario, ...opts });
+    const r = await this.request<ReplyOf<typeof ADD_SCENARIO_RULE>>('POST', '/scenarios', { scenario, ...opts } satisfies BodyOf<typeof ADD_SCENARIO_RULE>);
     return r.rule;
   }
 
   /** Set the outcome of one order; with `delay` (0 = now) it plays out without a shopper. */
-  outcome(orderId: string | number, scenario: Scenario, opts: { delay?: Duration } = {}): Promise<{ played: boolean; order: OrderSummary }> {
-    return this.request('POST', `/orders/${encodeURIComponent(String(orderId))}/scenario`, { scenario, ...opts });
+  outcome(orderId: string | number, scenario: Scenario, opts: { delay?: Duration } = {}): Promise<ReplyOf<typeof SET_ORDER_OUTCOME>> {
+    return this.request('POST', `/orders/${encodeURIComponent(String(orderId))}/scenario`, { scenario, ...opts } satisfies BodyOf<typeof SET_ORDER_OUTCOME>);
   }
 
   async scenarios(): Promise<ScenarioRuleView[]> {
-    return (await this.request<{ rules: ScenarioRuleView[] }>('GET', '/scenarios')).rules;
+    return (await this.request<ReplyOf<typeof LIST_SCENARIOS>>('GET', '/scenarios')).rules;
   }
 
-  removeScenario(id: string): Promise<{ removed: string }> {
+  removeScenario(id: string): Promise<ReplyOf<typeof REMOVE_SCENARIO_RULE>> {
     return this.request('DELETE', `/scenarios/${encodeURIComponent(id)}`);
   }
 
@@ -215,27 +215,27 @@ export class SandboxControl {
    * any rule (site, `match`, `statuses`) and used `once`, `times` or until removed.
    */
   async notificationFault(kind: NotificationFaultKind, opts: NotificationFaultOptions = {}): Promise<FailureRuleView> {
-    const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { target: 'notification', kind, ...opts });
+    const r = await this.request<ReplyOf<typeof ADD_FAILURE_RULE>>('POST', '/failures', { target: 'notification', kind, ...opts } satisfies BodyOf<typeof ADD_FAILURE_RULE>);
     return r.rule;
   }
 
   /** Add a failure rule for the MultiSafepay API (default: create-order answers 1024). */
   async failure(kind: FailureKind = 'error', opts: FailureRuleOptions = {}): Promise<FailureRuleView> {
-    const r = await this.request<{ rule: FailureRuleView }>('POST', '/failures', { kind, ...opts });
+    const r = await this.request<ReplyOf<typeof ADD_FAILURE_RULE>>('POST', '/failures', { kind, ...opts } satisfies BodyOf<typeof ADD_FAILURE_RULE>);
     return r.rule;
   }
 
   /** Failure rules still pending, API and notification ones (or those of one target), in the order they are tried. */
   async failures(filter: { target?: RuleTarget } = {}): Promise<FailureRuleView[]> {
-    return (await this.request<{ rules: FailureRuleView[] }>('GET', '/failures', undefined, { target: filter.target })).rules;
+    return (await this.request<ReplyOf<typeof LIST_FAILURE_RULES>>('GET', '/failures', undefined, { target: filter.target })).rules;
   }
 
   /** Remove the runtime failure rules of the site (of one target, or all); presets come back. */
-  resetFailures(filter: { target?: RuleTarget } = {}): Promise<{ removed: number }> {
+  resetFailures(filter: { target?: RuleTarget } = {}): Promise<ReplyOf<typeof RESET_FAILURE_RULES>> {
     return this.request('DELETE', '/failures', undefined, { target: filter.target });
   }
 
-  removeFailure(id: string): Promise<{ removed: string }> {
+  removeFailure(id: string): Promise<ReplyOf<typeof REMOVE_FAILURE_RULE>> {
     return this.request('DELETE', `/failures/${encodeURIComponent(id)}`);
   }
 
