@@ -10,23 +10,33 @@
  * Every method throws a ControlClientError (with the HTTP status and the error code) when
  * the sandbox refuses the call.
  */
-import type { FaultRule, FaultScope } from '../features/webhooks/faults.js';
-import type { NotificationRecord, NotificationState } from '../features/webhooks/delivery-log.js';
+import type { FaultScope } from '../features/webhooks/faults.js';
+import type { NotificationState } from '../features/webhooks/delivery-log.js';
 import type { FailureKind } from '../features/test-rules/failure-rules.js';
 import type {
   ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
   RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
 import type { BodyOf, QueryOf, ReplyOf } from '../domain/schema-type.js';
-import type { CLEAR_FAULT_SCOPE, LIST_DELIVERIES, LIST_FAULT_SCOPES, READ_DELIVERY, RESEND_DELIVERY, SET_FAULT_SCOPE } from '../domain/wire/webhooks.js';
+import type {
+  CLEAR_FAULT_SCOPE, FaultRuleView, LIST_DELIVERIES, LIST_FAULT_SCOPES, NotificationAttemptKind, NotificationAttemptView, NotificationRecordView, READ_DELIVERY,
+  RESEND_DELIVERY, SET_FAULT_SCOPE,
+} from '../domain/wire/webhooks.js';
 import type { ACCEPT_REFUND, CLEAR_OUTBOX, LIST_OUTBOX, LIST_REFUNDS, LIST_TOKENS, VOID_REFUND } from '../domain/wire/after-payment.js';
 
 /** The wire shapes, declared once in wire.ts and shared with the server's views. */
 export type {
   ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
-  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationState, FaultScope,
   NotificationFaultKind, RuleTarget, FailureRuleInput,
 };
+
+/** A logged notification with its attempts, as the control API answers it (declared in domain/wire/webhooks.ts). */
+export type NotificationRecord = NotificationRecordView;
+export type AttemptRecord = NotificationAttemptView;
+export type AttemptKind = NotificationAttemptKind;
+/** A notification fault rule of the deprecated scope routes (declared in domain/wire/webhooks.ts). */
+export type FaultRule = FaultRuleView;
 
 export interface ControlClientOptions {
   /** Origin of the sandbox, e.g. http://127.0.0.1:8080 (a trailing path is ignored). */

@@ -271,6 +271,7 @@ export const SET_SITE_SETTINGS = {
 
 export type NotificationRecordView = FromSchema<typeof NOTIFICATION_RECORD_SCHEMA>;
 export type NotificationAttemptView = FromSchema<typeof ATTEMPT_SCHEMA>;
+export type NotificationAttemptKind = NotificationAttemptView['kind'];
 export type WebhookStatsView = FromSchema<typeof WEBHOOK_STATS_SCHEMA>;
 export type FaultRuleView = FromSchema<typeof FAULT_RULE_SCHEMA>;
 export type FaultScopeKind = (typeof FAULT_SCOPES)[number];
