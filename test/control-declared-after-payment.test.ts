@@ -50,7 +50,8 @@ t.test('webhook routes answer as declared, deprecated aliases and refusals inclu
   t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', { notification_url: null }, SITE)).json(), { notification_url: null, source: 'none' });
   t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', { notification_url: 'ftp://x' }, SITE)).json(), { error: { code: 'bad_request', message: /notification_url must be an absolute http\(s\) URL/ } });
   t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', { notification_url: null, url: 'https://shop.example/hook' }, SITE)).json(), { error: { message: /^url: unknown field; known fields: notification_url/ } });
-  t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', {}, SITE)).json(), { error: { message: /^notification_url: is required/ } });
+  t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', {}, SITE)).json(), { error: { code: 'bad_request', message: /^notification_url: is required/ } });
+  t.match((await d.call('PUT', '/_sandbox/webhooks/site-settings', { notification_url: 5 }, SITE)).json(), { error: { code: 'bad_request', message: /^notification_url: must be a string/ } });
   d.assertAllCalled();
 });
 

@@ -14,7 +14,7 @@ const REFUND_STATUSES = ['reserved', 'completed', 'void'] as const;
 const MSP_TIME = { type: 'string', description: "MultiSafepay's local time (Europe/Amsterdam unless configured), as the API writes it", example: '2026-03-10T12:00:00' } as const;
 
 export const REFUND_SCHEMA = {
-  title: 'Refund',
+  title: 'RefundView',
   type: 'object',
   required: ['refund_id', 'order_id', 'transaction_id', 'refund_order_id', 'amount', 'currency', 'description', 'status', 'created', 'modified', 'settles_at', 'checkout_data'],
   properties: {

@@ -258,12 +258,14 @@ export const SET_SITE_SETTINGS = {
   summary: "Set the site's notification URL; null goes back to the start-up default (siteNotificationUrl)",
   tags: ['webhooks'],
   site: 'required',
+  // bad_request, the code this call's refusals always had.
   body: {
     type: 'object',
+    'x-error-code': 'bad_request',
     required: ['notification_url'],
     additionalProperties: false,
     properties: {
-      notification_url: { type: 'string', nullable: true, example: 'https://shop.example/webhook', description: 'an absolute http(s) URL; null or "" clears it' },
+      notification_url: { type: 'string', nullable: true, 'x-error-code': 'bad_request', example: 'https://shop.example/webhook', description: 'an absolute http(s) URL; null or "" clears it' },
     },
   },
   response: { 200: SITE_SETTINGS_SCHEMA, ...REFUSALS },
