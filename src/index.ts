@@ -13,8 +13,10 @@ export { ERROR_CATALOGUE, ApiError } from './domain/errors.js';
 export type { OrderRecord } from './domain/order.js';
 export { authHeader, verifyAuth } from './features/webhooks/signer.js';
 export type { WebhookOptions } from './options/webhook-config.js';
-export type { FaultRule, FaultScope } from './features/webhooks/faults.js';
-export type { NotificationRecord, AttemptRecord, NotificationState, AttemptKind } from './features/webhooks/delivery-log.js';
+export type { FaultScope } from './features/webhooks/faults.js';
+export type { NotificationState } from './features/webhooks/delivery-log.js';
+// The wire shapes of the webhook log and fault rules, derived from their declarations (src/domain/wire/webhooks.ts).
+export type { NotificationRecord, AttemptRecord, AttemptKind, FaultRule } from './client/control-client.js';
 export { SandboxControl, ControlClientError, RequestVerificationError } from './client/control-client.js';
 // Every type a suite handles through the control client (the wire shapes come from one declaration, src/domain/control-wire.ts).
 export type {

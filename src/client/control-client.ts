@@ -10,14 +10,19 @@
  * Every method throws a ControlClientError (with the HTTP status and the error code) when
  * the sandbox refuses the call.
  */
-import type { FaultRule, FaultScope } from '../features/webhooks/faults.js';
-import type { NotificationRecord, NotificationState } from '../features/webhooks/delivery-log.js';
+import type { FaultScope } from '../features/webhooks/faults.js';
+import type { NotificationState } from '../features/webhooks/delivery-log.js';
 import type { FailureKind } from '../features/test-rules/failure-rules.js';
 import type {
   ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
   RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
-import type { BodyOf, ReplyOf } from '../domain/schema-type.js';
+import type { BodyOf, QueryOf, ReplyOf } from '../domain/schema-type.js';
+import type {
+  CLEAR_FAULT_SCOPE, FaultRuleView, LIST_DELIVERIES, LIST_FAULT_SCOPES, NotificationAttemptKind, NotificationAttemptView, NotificationRecordView, READ_DELIVERY,
+  RESEND_DELIVERY, SET_FAULT_SCOPE,
+} from '../domain/wire/webhooks.js';
+import type { ACCEPT_REFUND, CLEAR_OUTBOX, LIST_OUTBOX, LIST_REFUNDS, LIST_TOKENS, VOID_REFUND } from '../domain/wire/after-payment.js';
 import type { ADVANCE_CLOCK, DROP_OWN_CLOCK, FREEZE_CLOCK, LIST_CLOCKS, OWN_CLOCK, READ_CLOCK, SCALE_CLOCK, UNFREEZE_CLOCK } from '../domain/wire/clock.js';
 import type {
   ADD_FAILURE_RULE, ADD_SCENARIO_RULE, LIST_FAILURE_RULES, LIST_SCENARIOS, REMOVE_FAILURE_RULE, REMOVE_SCENARIO_RULE, RESET_FAILURE_RULES, SET_ORDER_OUTCOME,
@@ -26,9 +31,16 @@ import type {
 /** The wire shapes, declared once in wire.ts and shared with the server's views. */
 export type {
   ClockInfo, FailureRuleView, JournalEntry, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleView, Scenario,
-  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationRecord, NotificationState, FaultRule, FaultScope,
+  ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus, FailureKind, NotificationState, FaultScope,
   NotificationFaultKind, RuleTarget, FailureRuleInput,
 };
+
+/** A logged notification with its attempts, as the control API answers it (declared in domain/wire/webhooks.ts). */
+export type NotificationRecord = NotificationRecordView;
+export type AttemptRecord = NotificationAttemptView;
+export type AttemptKind = NotificationAttemptKind;
+/** A notification fault rule of the deprecated scope routes (declared in domain/wire/webhooks.ts). */
+export type FaultRule = FaultRuleView;
 
 export interface ControlClientOptions {
   /** Origin of the sandbox, e.g. http://127.0.0.1:8080 (a trailing path is ignored). */
@@ -312,8 +324,8 @@ export class SandboxControl {
   // ---- webhooks (routes of the webhook dispatcher) --------------------------------------
 
   /** The notification delivery log of the client's site, or of one order (oldest first). Needs an API key. */
-  async webhooks(orderId?: string | number, filter: { state?: NotificationState; limit?: number } = {}): Promise<NotificationRecord[]> {
-    const r = await this.request<{ deliveries: NotificationRecord[] }>('GET', '/webhooks/deliveries', undefined, {
+  async webhooks(orderId?: string | number, filter: { state?: NotificationState; limit?: number } = {}): Promise<ReplyOf<typeof LIST_DELIVERIES>['deliveries']> {
+    const r = await this.request<ReplyOf<typeof LIST_DELIVERIES>>('GET', '/webhooks/deliveries', undefined, {
       order_id: orderId === undefined ? undefined : String(orderId),
       state: filter.state,
       limit: filter.limit === undefined ? undefined : String(filter.limit),
@@ -322,12 +334,12 @@ export class SandboxControl {
   }
 
   /** One logged notification with its attempts. */
-  webhook(deliveryId: string): Promise<NotificationRecord> {
+  webhook(deliveryId: string): Promise<ReplyOf<typeof READ_DELIVERY>> {
     return this.request('GET', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}`);
   }
 
   /** Send a logged notification again now (its id from `webhooks()`). */
-  resend(deliveryId: string): Promise<NotificationRecord> {
+  resend(deliveryId: string): Promise<ReplyOf<typeof RESEND_DELIVERY>> {
     return this.request('POST', `/webhooks/deliveries/${encodeURIComponent(deliveryId)}/resend`);
   }
 
@@ -336,18 +348,21 @@ export class SandboxControl {
    * Set the notification fault rules of a scope: one order (`order_id`), the client's site
    * (the default), or the whole sandbox (`scope: 'sandbox'`). An empty list clears them.
    */
-  webhookFaults(faults: FaultRule[], opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; order_id?: string; faults: FaultRule[] }> {
+  webhookFaults(
+    faults: BodyOf<typeof SET_FAULT_SCOPE>['faults'],
+    opts: { order_id?: string | number; scope?: BodyOf<typeof SET_FAULT_SCOPE>['scope'] } = {},
+  ): Promise<ReplyOf<typeof SET_FAULT_SCOPE>> {
     const body = { faults, ...(opts.order_id !== undefined ? { order_id: String(opts.order_id) } : {}), ...(opts.scope ? { scope: opts.scope } : {}) };
     return this.request('PUT', '/webhooks/faults', body);
   }
 
   /** @deprecated use `failures({ target: 'notification' })`. The notification fault rules that concern the client's site, by scope. */
-  webhookFaultRules(): Promise<{ sandbox: FaultRule[]; site: FaultRule[]; orders: Record<string, FaultRule[]> }> {
+  webhookFaultRules(): Promise<ReplyOf<typeof LIST_FAULT_SCOPES>> {
     return this.request('GET', '/webhooks/faults');
   }
 
   /** @deprecated use `removeFailure(id)` or `resetFailures({ target: 'notification' })`. Clear the notification fault rules of a scope. */
-  clearWebhookFaults(opts: { order_id?: string | number; scope?: FaultScope['kind'] } = {}): Promise<{ scope: FaultScope['kind']; cleared: boolean }> {
+  clearWebhookFaults(opts: { order_id?: string | number; scope?: QueryOf<typeof CLEAR_FAULT_SCOPE>['scope'] } = {}): Promise<ReplyOf<typeof CLEAR_FAULT_SCOPE>> {
     return this.request('DELETE', '/webhooks/faults', undefined, {
       order_id: opts.order_id === undefined ? undefined : String(opts.order_id),
       scope: opts.scope,
@@ -357,32 +372,32 @@ export class SandboxControl {
   // ---- after payment (routes of src/control/after-payment-routes.ts) ----------------------
 
   /** Refunds of the client's site (every site without a key), newest first; `settles_at` says when midnight settles one. */
-  async refunds(status?: 'reserved' | 'completed' | 'void'): Promise<Array<Record<string, unknown>>> {
-    return (await this.request<{ refunds: Array<Record<string, unknown>> }>('GET', '/refunds', undefined, { status })).refunds;
+  async refunds(status?: QueryOf<typeof LIST_REFUNDS>['status']): Promise<ReplyOf<typeof LIST_REFUNDS>['refunds']> {
+    return (await this.request<ReplyOf<typeof LIST_REFUNDS>>('GET', '/refunds', undefined, { status })).refunds;
   }
 
   /** The test dashboard's "Accept": a reserved refund completes now. */
-  async acceptRefund(refundId: number): Promise<Record<string, unknown>> {
-    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/accept`)).refund;
+  async acceptRefund(refundId: number): Promise<ReplyOf<typeof ACCEPT_REFUND>['refund']> {
+    return (await this.request<ReplyOf<typeof ACCEPT_REFUND>>('POST', `/refunds/${refundId}/accept`)).refund;
   }
 
   /** Cancel a reserved refund (as PATCH /orders/{id}/refunds/{refund_id} {"status":"void"} does). */
-  async voidRefund(refundId: number): Promise<Record<string, unknown>> {
-    return (await this.request<{ refund: Record<string, unknown> }>('POST', `/refunds/${refundId}/void`)).refund;
+  async voidRefund(refundId: number): Promise<ReplyOf<typeof VOID_REFUND>['refund']> {
+    return (await this.request<ReplyOf<typeof VOID_REFUND>>('POST', `/refunds/${refundId}/void`)).refund;
   }
 
   /** Second Chance outbox: emails sent and reminders suppressed (with the reason), oldest first. */
-  async outbox(filter: { order_id?: string | number; status?: 'sent' | 'suppressed' } = {}): Promise<Array<Record<string, unknown>>> {
+  async outbox(filter: { order_id?: string | number; status?: 'sent' | 'suppressed' } = {}): Promise<ReplyOf<typeof LIST_OUTBOX>['emails']> {
     const query = { order_id: filter.order_id === undefined ? undefined : String(filter.order_id), status: filter.status };
-    return (await this.request<{ emails: Array<Record<string, unknown>> }>('GET', '/second-chance/outbox', undefined, query)).emails;
+    return (await this.request<ReplyOf<typeof LIST_OUTBOX>>('GET', '/second-chance/outbox', undefined, query)).emails;
   }
 
   async clearOutbox(): Promise<number> {
-    return (await this.request<{ removed: number }>('DELETE', '/second-chance/outbox')).removed;
+    return (await this.request<ReplyOf<typeof CLEAR_OUTBOX>>('DELETE', '/second-chance/outbox')).removed;
   }
 
   /** Recurring tokens of the client's site (of one customer reference if given). */
-  async tokens(reference?: string): Promise<Array<Record<string, unknown>>> {
-    return (await this.request<{ tokens: Array<Record<string, unknown>> }>('GET', '/recurring/tokens', undefined, { reference })).tokens;
+  async tokens(reference?: QueryOf<typeof LIST_TOKENS>['reference']): Promise<ReplyOf<typeof LIST_TOKENS>['tokens']> {
+    return (await this.request<ReplyOf<typeof LIST_TOKENS>>('GET', '/recurring/tokens', undefined, { reference })).tokens;
   }
 }

@@ -12,44 +12,28 @@
  *   GET    /_sandbox/second-chance/outbox[?order_id=&status=sent|suppressed]
  *   DELETE /_sandbox/second-chance/outbox
  *   GET    /_sandbox/second-chance/pending
+ *
+ * Each route is declared once in domain/wire/after-payment.ts.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { mspTime } from '../domain/render.js';
 import type { RefundView } from '../features/refunds/refund-service.js';
 import { renderToken } from '../features/recurring/tokens.js';
-import { ControlError, toControlError } from '../domain/control-error.js';
+import { ControlError } from '../domain/control-error.js';
+import {
+  ACCEPT_REFUND, CHARGEBACK, CLEAR_OUTBOX, LIST_OUTBOX, LIST_REFUNDS, LIST_TOKENS, PENDING_REMINDERS, VOID_REFUND, type RefundControlView,
+} from '../domain/wire/after-payment.js';
+import type { SchemaTypes } from '../http/schema-types.js';
 import { siteOf } from '../http/control-views.js';
 
-type Handler = (req: FastifyRequest) => unknown;
-
-/** Answer a control error in the control plane's shape, whether or not its plugin handles errors. */
-function wrap(handler: Handler): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
-  return async (req, reply) => {
-    try {
-      return await handler(req);
-    } catch (err) {
-      const ce = toControlError(err);
-      if (ce.status >= 500) throw err;
-      return reply.code(ce.status).send(ce.toBody());
-    }
-  };
-}
-
-function query(req: FastifyRequest): Record<string, string | undefined> {
-  const q = (req.query ?? {}) as Record<string, unknown>;
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(q)) out[k] = typeof v === 'string' ? v : undefined;
-  return out;
-}
-
-function refundIdOf(req: FastifyRequest): number {
-  const raw = (req.params as { refund_id: string }).refund_id;
+/** A refund id in the path, judged here in the words it always had. */
+function refundIdOf(raw: string): number {
   if (!/^\d{1,16}$/.test(raw)) throw new ControlError(400, 'bad_request', `refund_id: must be the refund's id (a number, refund_id in the refund's answer); got "${raw.slice(0, 40)}"`);
   return Number(raw);
 }
 
-export function renderRefundView(ctx: SandboxContext, v: RefundView): Record<string, unknown> {
+export function renderRefundView(ctx: SandboxContext, v: RefundView): RefundControlView {
   const r = v.refund;
   const settles = ctx.refunds.settlesAt(v.site, r.refund_id);
   return {
@@ -72,55 +56,54 @@ export function renderRefundView(ctx: SandboxContext, v: RefundView): Record<str
 export { acceptRefund, voidRefund } from '../features/refunds/refund-actions.js';
 import { acceptRefund, voidRefund } from '../features/refunds/refund-actions.js';
 
-export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
+export async function afterPaymentRoutes(fastify: FastifyInstance, ctx: SandboxContext): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypes>();
   // Links in reminder emails point at the address the sandbox listens on (unless publicUrl is set).
   ctx.secondChance.useOrigin(() => {
-    const a = app.server.address();
+    const a = fastify.server.address();
     if (!a || typeof a === 'string') return null;
     const host = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.family === 'IPv6' ? `[${a.address}]` : a.address;
     return `http://${host}:${a.port}`;
   });
 
   /** The refund a control call names: on the caller's site, or on any site without a key. */
-  const refundOf = (req: FastifyRequest): { site: string; view: RefundView } => {
-    const id = refundIdOf(req);
+  const refundOf = (req: FastifyRequest, raw: string): { site: string; view: RefundView } => {
+    const id = refundIdOf(raw);
     const key = siteOf(req, ctx);
     const view = key !== null ? ctx.refunds.find(key, id) : ctx.refunds.list(null).find((v) => v.refund.refund_id === id);
     if (!view) throw new ControlError(404, 'not_found', `no refund ${id}${key !== null ? ' on the site of this API key' : ''}; list them with GET /_sandbox/refunds`);
     return { site: view.site, view };
   };
 
-  app.get('/refunds', wrap((req) => {
-    const { status } = query(req);
-    if (status !== undefined && !['reserved', 'completed', 'void'].includes(status)) {
-      throw new ControlError(400, 'unknown_status', `status: must be reserved, completed or void; got "${status.slice(0, 30)}"`);
-    }
+  app.get('/refunds', { schema: LIST_REFUNDS }, async (req) => {
+    const { status } = req.query;
     const refunds = ctx.refunds.list(siteOf(req, ctx)).filter((v) => status === undefined || v.refund.status === status);
     return { refunds: refunds.map((v) => renderRefundView(ctx, v)) };
-  }));
+  });
 
-  app.post('/refunds/:refund_id/accept', wrap((req) => {
-    const { site, view } = refundOf(req);
+  app.post('/refunds/:refund_id/accept', { schema: ACCEPT_REFUND }, async (req) => {
+    const { site, view } = refundOf(req, req.params.refund_id);
     return { refund: renderRefundView(ctx, acceptRefund(ctx, site, view)) };
-  }));
+  });
 
-  app.post('/refunds/:refund_id/void', wrap((req) => {
-    const { site, view } = refundOf(req);
+  app.post('/refunds/:refund_id/void', { schema: VOID_REFUND }, async (req) => {
+    const { site, view } = refundOf(req, req.params.refund_id);
     return { refund: renderRefundView(ctx, voidRefund(ctx, site, view)) };
-  }));
+  });
 
-  app.post('/orders/:id/chargeback', wrap(() => {
+  app.post('/orders/:id/chargeback', { schema: CHARGEBACK }, async () => {
     throw new ControlError(409, 'conflict', 'Sofort has no chargebacks: a Sofort payment cannot be charged back, so the sandbox offers none. Test a refund instead (POST /v1/json/orders/{id}/refunds)');
-  }));
+  });
 
-  app.get('/recurring/tokens', wrap((req) => {
-    const { reference } = query(req);
+  app.get('/recurring/tokens', { schema: LIST_TOKENS }, async (req) => {
+    const { reference } = req.query;
     const tokens = ctx.recurring.all(siteOf(req, ctx)).filter((t) => reference === undefined || t.reference === reference);
     return { tokens: tokens.map((t) => ({ reference: t.reference, created: new Date(t.created).toISOString(), transaction_id: t.transaction_id, ...renderToken(t) })) };
-  }));
+  });
 
-  app.get('/second-chance/outbox', wrap((req) => {
-    const { order_id, status } = query(req);
+  // `status` is judged here, in the words it always had.
+  app.get('/second-chance/outbox', { schema: LIST_OUTBOX }, async (req) => {
+    const { order_id, status } = req.query;
     if (status !== undefined && status !== 'sent' && status !== 'suppressed') {
       throw new ControlError(400, 'unknown_status', `status: must be sent or suppressed; got "${status.slice(0, 30)}"`);
     }
@@ -128,15 +111,15 @@ export async function afterPaymentRoutes(app: FastifyInstance, ctx: SandboxConte
     if (order_id !== undefined) filter.order_id = order_id;
     if (status !== undefined) filter.status = status;
     return { emails: ctx.secondChance.list(siteOf(req, ctx), filter) };
-  }));
+  });
 
-  app.delete('/second-chance/outbox', wrap((req) => ({ removed: ctx.secondChance.clear(siteOf(req, ctx)) })));
+  app.delete('/second-chance/outbox', { schema: CLEAR_OUTBOX }, async (req) => ({ removed: ctx.secondChance.clear(siteOf(req, ctx)) }));
 
-  app.get('/second-chance/pending', wrap((req) => ({
+  app.get('/second-chance/pending', { schema: PENDING_REMINDERS }, async (req) => ({
     pending: ctx.secondChance.pending(siteOf(req, ctx)).map((j) => ({
-      transaction_id: j.data.transaction_id,
-      reminder: j.data.reminder,
+      transaction_id: Number(j.data.transaction_id),
+      reminder: Number(j.data.reminder),
       due: new Date(j.due).toISOString(),
     })),
-  })));
+  }));
 }

@@ -37,7 +37,7 @@ function tokenKey(site: string, reference: string, token: string): string {
 }
 
 /** The token as MultiSafepay's GET /recurring answers it (PHP SDK reads `model`, the OpenAPI example `recurring_model`). */
-export function renderToken(t: TokenRecord): Record<string, unknown> {
+export function renderToken(t: TokenRecord) {
   const iban = t.bank.account_iban;
   return {
     token: t.token,
