@@ -17,7 +17,7 @@ export const ORDER_SUMMARY_PROPERTIES = {
   description: { type: 'string' },
   customer_email: { type: 'string', nullable: true },
   country: { type: 'string', nullable: true },
-  scenario: { type: 'string', enum: SCENARIOS, nullable: true, description: 'the outcome chosen for it, if any' },
+  scenario: { type: 'string', enum: [...SCENARIOS, null], nullable: true, description: 'the outcome chosen for it, if any' },
   scenario_plays_at: { ...TIME_OR_NULL, description: 'when the chosen outcome plays on its own; null: at the bank page, or played' },
   created: TIME,
   modified: TIME,
@@ -114,7 +114,7 @@ const STATUS_WORDS = `an order status (${ORDER_STATUSES.join(', ')}) or a transa
 export const ORDERS_QUERY = {
   type: 'object',
   properties: {
-    status: { type: 'string', description: `order status: ${STATUS_WORDS}`, example: 'completed' },
+    status: { type: 'string', description: 'order status', example: 'completed' },
     financial_status: { type: 'string', description: 'transaction status', example: 'completed' },
     q: { type: 'string', description: 'text in order_id, transaction_id, description or email' },
     limit: { type: 'integer', description: 'at most this many, 1 to 10000 (default 100)' },

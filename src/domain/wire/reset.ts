@@ -32,7 +32,7 @@ export const RESET_SUMMARY = {
 export const RESET = {
   summary: 'Reset the site (or, without api_key, everything): orders, timers, rules (presets come back), its own clock, journal, webhook log',
   tags: ['reset'],
-  body: { type: 'object', additionalProperties: false, properties: {}, description: 'none' },
+  body: { type: 'object', additionalProperties: false, properties: {}, description: 'a reset takes no fields: send no body' },
   response: { 200: { type: 'object', required: ['reset'], properties: { reset: RESET_SUMMARY } }, ...REFUSALS },
 } as const;
 
