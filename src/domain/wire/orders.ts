@@ -1,5 +1,6 @@
 /**
- * How the control plane shows an order (declared once; see schema-type.ts).
+ * How the control plane shows an order, its timeline and a wait, and the inspection routes
+ * that answer them (declared once; see schema-type.ts).
  */
 import { FINANCIAL_STATUSES, ORDER_STATUSES } from '../statuses.js';
 import { SCENARIOS } from '../scenarios.js';
