@@ -4,7 +4,7 @@
  * OpenAPI document, which is generated from the declarations Fastify validates with.
  */
 import t from 'tap';
-import { API_KEY, build, orderBody } from './helpers/build.js';
+import { API_KEY, build, orderBody, start } from './helpers/build.js';
 import { declaredRoutes } from './helpers/control-declared.js';
 
 const SITE = { api_key: API_KEY };
@@ -53,5 +53,45 @@ t.test('scenario and failure routes answer as declared', async (t) => {
   const id = (listed.json() as { rules: Array<{ id: string }> }).rules[0]!.id;
   await d.call('DELETE', `/_sandbox/failures/${id}`, undefined, SITE);
   await d.call('DELETE', '/_sandbox/failures?target=api', undefined, SITE);
+  d.assertAllCalled();
+});
+
+t.test('inspection, reset and event-stream routes answer as declared', async (t) => {
+  const s = await start(t, { manualClock: true });
+  const { app } = s;
+  const d = await declaredRoutes(t, app, ['inspection', 'reset', 'events']);
+  const created = await app.inject({ method: 'POST', url: '/v1/json/orders', headers: { ...SITE, 'content-type': 'application/json' }, payload: orderBody({ order_id: 'i-1' }) });
+  t.equal(created.statusCode, 200);
+
+  const listed = await d.call('GET', '/_sandbox/orders?status=initialized&limit=5&q=i-', undefined, SITE);
+  t.match(listed.json(), { orders: [{ order_id: 'i-1' }] });
+  t.match((await d.call('GET', '/_sandbox/orders?status=paid', undefined, SITE)).json(), { error: { code: 'unknown_status' } });
+  t.equal((await d.call('GET', '/_sandbox/orders?limit=many', undefined, SITE)).statusCode, 400);
+  t.match((await d.call('GET', '/_sandbox/orders/i-1', undefined, SITE)).json(), { order_id: 'i-1', timeline: [], order: { order_id: 'i-1' } });
+  t.equal((await d.call('GET', '/_sandbox/orders/nope', undefined, SITE)).statusCode, 404);
+
+  t.equal((await d.call('POST', '/_sandbox/orders/i-1/scenario', { scenario: 'completed', delay: 0 }, SITE)).statusCode, 200);
+  t.match((await d.call('GET', '/_sandbox/orders/i-1/timeline', undefined, SITE)).json(), { order_id: 'i-1', status: 'completed', timeline: [{ cause: 'api', action: 'create' }] });
+  t.match((await d.call('GET', '/_sandbox/orders/i-1/wait?status=completed', undefined, SITE)).json(), { reached: true, status: 'completed' });
+  const timedOut = await d.call('GET', '/_sandbox/orders/i-1/wait?status=expired&timeout=10ms', undefined, SITE);
+  t.match({ status: timedOut.statusCode, body: timedOut.json() }, { status: 408, body: { error: { code: 'wait_timeout', status: 'completed' } } });
+  t.match((await d.call('GET', '/_sandbox/orders/i-1/wait?status=completed&timeout=soon', undefined, SITE)).json(), { error: { code: 'invalid_duration' } });
+
+  const journal = await d.call('GET', '/_sandbox/journal?method=POST&path=/orders&limit=10', undefined, SITE);
+  t.match(journal.json(), { count: 1, entries: [{ method: 'POST', path: '/orders', status: 200 }] });
+  t.match((await d.call('GET', '/_sandbox/journal?status=ok', undefined, SITE)).json(), { error: { code: 'bad_request', message: /^status: must be an HTTP status/ } });
+  t.match((await d.call('DELETE', '/_sandbox/journal', undefined, SITE)).json(), { removed: 1 });
+
+  t.match((await d.call('POST', '/_sandbox/reset', undefined, SITE)).json(), { reset: { site: API_KEY, orders: 1 } });
+  t.match((await d.call('POST', '/_sandbox/reset', { everything: true })).json(), { error: { code: 'bad_request', message: /^everything:/ } });
+
+  t.match((await d.call('GET', '/_sandbox/events?types=api,nope', undefined, SITE)).json(), { error: { code: 'bad_request', message: /"nope" is not an event type/ } });
+  // A stream never ends on its own: read its head over a socket, then hang up.
+  const abort = new AbortController();
+  t.teardown(() => abort.abort());
+  const stream = await fetch(`${s.url}/_sandbox/events?types=status`, { headers: SITE, signal: abort.signal });
+  t.match(stream.headers.get('content-type'), /^text\/event-stream/);
+  d.check('GET', '/_sandbox/events', { statusCode: stream.status, body: '', headers: Object.fromEntries(stream.headers) });
+  abort.abort();
   d.assertAllCalled();
 });

@@ -14,7 +14,7 @@ import type { FaultScope } from '../features/webhooks/faults.js';
 import type { NotificationState } from '../features/webhooks/delivery-log.js';
 import type { FailureKind } from '../features/test-rules/failure-rules.js';
 import type {
-  ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
+  ClockInfo, FailureRuleInput, FailureRuleView, JournalEntry, NotificationFaultKind, OrderDetail, OrderSummary, OrdersFilter, RequestFilter, ResetSummary, RuleMatch, RuleTarget,
   RuleView, Scenario, ScenarioRuleView, TimelineEntry, WaitAnswer, WaitStatus,
 } from '../domain/control-wire.js';
 import type { BodyOf, QueryOf, ReplyOf } from '../domain/schema-type.js';
@@ -253,7 +253,7 @@ export class SandboxControl {
 
   // ---- inspection ---------------------------------------------------------------------
 
-  async orders(filter: { status?: WaitStatus; financial_status?: WaitStatus; q?: string; limit?: number } = {}): Promise<OrderSummary[]> {
+  async orders(filter: OrdersFilter = {}): Promise<OrderSummary[]> {
     const query = { ...filter, limit: filter.limit === undefined ? undefined : String(filter.limit) };
     return (await this.request<{ orders: OrderSummary[] }>('GET', '/orders', undefined, query)).orders;
   }

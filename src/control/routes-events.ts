@@ -25,14 +25,13 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.js';
 import { renderOrder } from '../domain/render.js';
 import { siteOf } from '../http/control-views.js';
+import { DEFAULT_EVENT_TYPES, EVENT_STREAM, EVENT_TYPES, type SandboxEventType } from '../domain/wire/events.js';
+import type { SchemaTypes } from '../http/schema-types.js';
 
 /** A comment line this often keeps an idle stream open through proxies. */
 const HEARTBEAT_MS = 15_000;
 
-export const EVENT_TYPES = ['api', 'status', 'notification', 'delivery', 'token', 'notification_state'] as const;
-export type SandboxEventType = (typeof EVENT_TYPES)[number];
-/** What a stream that names no types carries. */
-const DEFAULT_TYPES: readonly SandboxEventType[] = ['api', 'status', 'notification', 'delivery'];
+export { EVENT_TYPES, type SandboxEventType };
 
 interface Subscriber {
   readonly res: ServerResponse;
@@ -41,7 +40,7 @@ interface Subscriber {
 }
 
 function readTypes(raw: unknown): Set<SandboxEventType> | string {
-  if (raw === undefined || raw === '') return new Set(DEFAULT_TYPES);
+  if (raw === undefined || raw === '') return new Set(DEFAULT_EVENT_TYPES);
   if (typeof raw !== 'string') return 'types: a comma-separated list, given once';
   const out = new Set<SandboxEventType>();
   for (const t of raw.split(',').map((s) => s.trim())) {
@@ -51,7 +50,8 @@ function readTypes(raw: unknown): Set<SandboxEventType> | string {
   return out;
 }
 
-export async function eventStreamRoutes(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
+export async function eventStreamRoutes(fastify: FastifyInstance, ctx: SandboxContext): Promise<void> {
+  const app = fastify.withTypeProvider<SchemaTypes>();
   const subscribers = new Set<Subscriber>();
   const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -129,9 +129,9 @@ export async function eventStreamRoutes(app: FastifyInstance, ctx: SandboxContex
   app.addHook('preClose', async () => closeAll());
   app.addHook('onClose', async () => closeAll());
 
-  app.get('/events', async (req, reply) => {
+  app.get('/events', { schema: EVENT_STREAM }, async (req, reply) => {
     const site = siteOf(req, ctx);
-    const types = readTypes((req.query as Record<string, unknown>).types);
+    const types = readTypes(req.query.types);
     if (typeof types === 'string') return reply.code(400).send({ error: { code: 'bad_request', message: types } });
     reply.hijack();
     const res = reply.raw;
