@@ -4,6 +4,10 @@
  */
 import t from 'tap';
 import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv) => Ajv;
 import { build } from './helpers/build.js';
 import { openApiPath } from '../src/control/openapi.js';
 
@@ -32,20 +36,23 @@ t.test('every registered control route is described, and every described route e
   }
 });
 
-t.test('every declared request schema compiles under strict Ajv, so no control route fails on its first request', async (t) => {
+t.test('every declared schema compiles under strict Ajv, so no control route fails on its first request and the document says what it means', async (t) => {
   const app = await build(t);
   const doc = (await app.inject({ method: 'GET', url: '/_sandbox/openapi.json' })).json() as {
     components: Record<string, unknown>;
-    paths: Record<string, Record<string, { parameters: Array<{ name: string; schema: unknown }>; requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+    paths: Record<string, Record<string, { parameters: Array<{ name: string; schema: unknown }>; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
   };
   // 'components' only holds the named schemas the $refs point at.
   const ajv = new Ajv({ strict: true, keywords: ['example', 'x-error-code', 'x-checked-by', 'components'] });
+  addFormats(ajv);
   ajv.addSchema({ $id: 'control', components: doc.components });
   const local = (schema: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"control#/components/')) as Record<string, unknown>;
   let compiled = 0;
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const parts = [...op.parameters.map((p) => [`parameter ${p.name}`, p.schema] as const), ...Object.values(op.requestBody?.content ?? {}).map((c) => ['body', c.schema] as const)];
+      const parts = [...op.parameters.map((p) => [`parameter ${p.name}`, p.schema] as const), ...Object.values(op.requestBody?.content ?? {}).map((c) => ['body', c.schema] as const),
+        ...Object.entries(op.responses).flatMap(([code, r]) => Object.values(r.content ?? {}).map((c) => [`answer ${code}`, c.schema] as const)),
+      ];
       for (const [what, schema] of parts) {
         t.doesNotThrow(() => ajv.compile(local(schema)), `${method} ${path} ${what}`);
         compiled++;

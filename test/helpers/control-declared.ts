@@ -13,6 +13,10 @@
 import type { Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext its default import is the module object.
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as (ajv: Ajv) => Ajv;
 
 type Json = Record<string, unknown>;
 type Operation = { tags?: string[]; responses: Record<string, { content?: Record<string, { schema?: Json }>; $ref?: string }> };
@@ -50,6 +54,7 @@ function templateOf(paths: string[], url: string): string | null {
 export async function declaredRoutes(t: Test, app: FastifyInstance, tags: readonly string[]): Promise<Declared> {
   const doc = (await app.inject({ method: 'GET', url: '/_sandbox/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>>; components: Json };
   const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
   ajv.addSchema({ $id: 'control', components: doc.components });
   const paths = Object.keys(doc.paths);
   const wanted = new Set<string>();
