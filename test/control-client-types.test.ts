@@ -59,7 +59,7 @@ t.test('misspelled statuses and scenarios do not compile', async (t) => {
     void sandbox.control.orders({ status: 'paid' });
     // @ts-expect-error -- 'crash' is not a failure kind
     const kind: FailureKind = 'crash';
-    // The failure rule types come from the JSON Schema the server declares (src/domain/control-schemas.ts).
+    // The failure rule types come from the JSON Schema the server declares (src/domain/wire/rules.ts).
     // @ts-expect-error -- 'explode' is not a notification fault
     void sandbox.control.notificationFault('explode');
     // @ts-expect-error -- 'complete' is not an order status a notification rule can take
@@ -67,6 +67,12 @@ t.test('misspelled statuses and scenarios do not compile', async (t) => {
     // @ts-expect-error -- a rule's target is api or notification
     const target: FailureRuleView['target'] = 'email';
     void target;
+    // Answers and bodies are typed from the route declarations (src/domain/wire/): an advance says what fired,
+    void sandbox.control.advance('1h').then((c) => c.fired satisfies number);
+    // @ts-expect-error -- and a failure rule takes only codes of the sandbox's error catalogue
+    void sandbox.control.failure('error', { code: 1234 });
+    // @ts-expect-error -- a refund's status is one of reserved, completed, void
+    void sandbox.control.refunds('pending');
     const rule: ScenarioRuleView | null = null;
     const wait: WaitStatus = 'uncleared';
     void [kind, rule, wait];

@@ -95,3 +95,24 @@ t.test('inspection, reset and event-stream routes answer as declared', async (t)
   abort.abort();
   d.assertAllCalled();
 });
+
+t.test('a request its declaration refuses gets the control error naming the field and what it takes', async (t) => {
+  const app = await build(t, { manualClock: true });
+  const d = await declaredRoutes(t, app, []);
+  const cases: Array<[string, string, unknown, number, string, RegExp]> = [
+    ['POST', '/_sandbox/clock/scale', { scale: '5' }, 400, 'invalid_body', /^scale: must be a number$/],
+    ['POST', '/_sandbox/clock/scale', {}, 400, 'invalid_body', /^scale: is required$/],
+    ['POST', '/_sandbox/clock/own', { frozen: 'yes' }, 400, 'invalid_body', /^frozen: must be true or false$/],
+    ['POST', '/_sandbox/clock/advance', { by: { hours: 1 } }, 400, 'invalid_duration', /^by: must be a string or a number; write a duration such as/],
+    ['POST', '/_sandbox/clock/advance', { to: true }, 400, 'invalid_time', /^to: true is not a time; write an ISO 8601 time/],
+    ['POST', '/_sandbox/clock/advance', [{ by: '1h' }], 400, 'invalid_body', /^the request body must be a JSON object$/],
+    ['POST', '/_sandbox/reset', { everything: true }, 400, 'bad_request', /^everything: this call takes no fields$/],
+    ['GET', '/_sandbox/failures?target=email', undefined, 400, 'bad_request', /^target: "email" is not one of api, notification$/],
+  ];
+  for (const [method, url, body, status, code, message] of cases) {
+    const res = await d.call(method, url, body, SITE);
+    t.equal(res.statusCode, status, `${method} ${url} ${JSON.stringify(body)}`);
+    t.match(res.json(), { error: { code, message } }, `${method} ${url} ${JSON.stringify(body)}`);
+  }
+  t.equal((await d.call('GET', '/_sandbox/clock', undefined, SITE)).json().frozen, true, 'nothing was changed by the refused calls');
+});
