@@ -115,4 +115,7 @@ t.test('a request its declaration refuses gets the control error naming the fiel
     t.match(res.json(), { error: { code, message } }, `${method} ${url} ${JSON.stringify(body)}`);
   }
   t.equal((await d.call('GET', '/_sandbox/clock', undefined, SITE)).json().frozen, true, 'nothing was changed by the refused calls');
+  // No body, or a JSON null, is an empty object, as it always was.
+  t.equal((await d.call('POST', '/_sandbox/clock/own', null, SITE)).statusCode, 201);
+  t.equal((await d.call('POST', '/_sandbox/reset', undefined, SITE)).statusCode, 200);
 });

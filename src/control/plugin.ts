@@ -39,9 +39,9 @@ export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxCo
   });
   app.setValidatorCompiler(controlValidatorCompiler());
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  // No body is an empty object, as it always was: `POST /_sandbox/clock/freeze` needs none.
+  // No body (or a JSON null) is an empty object, as it always was: `POST /_sandbox/clock/own` needs none.
   app.addHook('preValidation', async (req) => {
-    if (req.body === undefined && req.routeOptions.schema?.body) req.body = {};
+    if ((req.body === undefined || req.body === null) && req.routeOptions.schema?.body) req.body = {};
   });
   app.addHook('onRequest', async (req) => checkControlAccess(req, ctx.config, ctx.security));
 
