@@ -100,9 +100,9 @@ t.test('a request its declaration refuses gets the control error naming the fiel
   const app = await build(t, { manualClock: true });
   const d = await declaredRoutes(t, app, []);
   const cases: Array<[string, string, unknown, number, string, RegExp]> = [
-    ['POST', '/_sandbox/clock/scale', { scale: '5' }, 400, 'invalid_body', /^scale: must be a number$/],
-    ['POST', '/_sandbox/clock/scale', {}, 400, 'invalid_body', /^scale: is required$/],
-    ['POST', '/_sandbox/clock/own', { frozen: 'yes' }, 400, 'invalid_body', /^frozen: must be true or false$/],
+    ['POST', '/_sandbox/clock/scale', { scale: '5' }, 400, 'bad_request', /^scale: must be a number$/],
+    ['POST', '/_sandbox/clock/scale', {}, 400, 'bad_request', /^scale: is required$/],
+    ['POST', '/_sandbox/clock/own', { frozen: 'yes' }, 400, 'bad_request', /^frozen: must be true or false$/],
     ['POST', '/_sandbox/clock/advance', { by: { hours: 1 } }, 400, 'invalid_duration', /^by: must be a string or a number; write a duration such as/],
     ['POST', '/_sandbox/clock/advance', { to: true }, 400, 'invalid_time', /^to: true is not a time; write an ISO 8601 time/],
     ['POST', '/_sandbox/clock/advance', [{ by: '1h' }], 400, 'invalid_body', /^the request body must be a JSON object$/],

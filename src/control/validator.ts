@@ -108,7 +108,8 @@ export function schemaError(errors: readonly SchemaIssue[], dataVar: string): Co
   const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
   const params = issue.params ?? {};
   const schema = issue.parentSchema;
-  const code: ControlErrorCode = (schema?.['x-error-code'] as ControlErrorCode | undefined) ?? (dataVar === 'body' ? 'invalid_body' : 'bad_request');
+  // A field's mistake is bad_request wherever it is (docs/control-plane.md); invalid_body is for a body that is no object.
+  const code: ControlErrorCode = (schema?.['x-error-code'] as ControlErrorCode | undefined) ?? 'bad_request';
   const at = (name: string): string => (path ? `${path}.${name}` : name);
   const field = path || (dataVar === 'querystring' ? 'query' : dataVar);
 
@@ -120,9 +121,9 @@ export function schemaError(errors: readonly SchemaIssue[], dataVar: string): Co
       return new ControlError(400, code, `${field}: must be ${typeWords(params.type)}`);
     case 'additionalProperties': {
       const known = Object.keys((schema?.properties as object | undefined) ?? {});
-      const where = dataVar === 'body' ? at(String(params.additionalProperty)) : at(String(params.additionalProperty));
+      const where = at(String(params.additionalProperty));
       const fix = known.length > 0 ? `unknown field; known fields: ${known.join(', ')}` : 'this call takes no fields';
-      return new ControlError(400, dataVar === 'body' ? 'bad_request' : code, `${where}: ${fix}`);
+      return new ControlError(400, code, `${where}: ${fix}`);
     }
     case 'required':
       return new ControlError(400, code, `${at(String(params.missingProperty))}: is required`);
