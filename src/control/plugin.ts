@@ -27,7 +27,6 @@ import { registerRuleRoutes } from './routes-rules.js';
 
 export type ControlExtension = (app: FastifyInstance, ctx: SandboxContext) => void | Promise<void>;
 
-export { toControlError, schemaError };
 
 export async function controlPlugin(app: FastifyInstance, opts: { ctx: SandboxContext; extensions?: ControlExtension[]; prefix?: string }): Promise<void> {
   const { ctx } = opts;

@@ -31,8 +31,6 @@ import type { SchemaTypes } from '../http/schema-types.js';
 /** A comment line this often keeps an idle stream open through proxies. */
 const HEARTBEAT_MS = 15_000;
 
-export { EVENT_TYPES, type SandboxEventType };
-
 interface Subscriber {
   readonly res: ServerResponse;
   readonly site: string | null;

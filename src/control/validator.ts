@@ -5,13 +5,12 @@
  * unknown fields, where a control call with a typo (`orderId`) must be refused. So bodies and
  * headers are checked as sent; query strings and path parameters, which are text on the
  * wire, are coerced to the declared types. Ajv is loaded and a schema compiled on a route's
- * first request (as in http/lazy-compilers.ts), so declaring schemas costs no start-up time.
+ * first request (http/lazy-compilers.ts), so declaring schemas costs no start-up time.
  */
-import { createRequire } from 'node:module';
 import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { ControlError, type ControlErrorCode } from '../domain/control-error.js';
-import { DURATION_TEXT, INSTANT_TEXT } from '../domain/wire/common.js';
 import { parseDuration, parseInstant } from '../options/duration.js';
+import { compiledOnFirstUse, fastifyRequire } from '../http/lazy-compilers.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: FastifySchemaValidationError[] | null };
 type CompilerFactory = (externalSchemas: object, options: { customOptions: object }) => (route: { schema: object }) => Validate;
@@ -23,13 +22,8 @@ const AJV_OPTIONS = {
   // verbose: a refusal can name the fields the object takes and quote the value sent.
   verbose: true,
   // OpenAPI annotations the declarations carry; Ajv's strict mode would refuse them as typos.
-  keywords: ['example', 'x-error-code', 'x-checked-by'],
+  keywords: ['example', 'x-error-code', 'x-checked-by', 'x-grammar'],
 } as const;
-
-function fastifyRequire(id: string): unknown {
-  const fromHere = createRequire(import.meta.url);
-  return createRequire(fromHere.resolve('fastify'))(id);
-}
 
 /** A body schema marked `x-checked-by` is judged by the domain parser it names (rules). */
 function checkedElsewhere(schema: object): boolean {
@@ -52,14 +46,7 @@ export function controlValidatorCompiler(): FastifySchemaCompiler<object> {
   };
   return ({ schema, httpPart }) => {
     if (httpPart === 'body' && checkedElsewhere(schema)) return () => true;
-    let real: Validate | null = null;
-    const validate = ((data: unknown) => {
-      real ??= compilerFor(httpPart === 'querystring' || httpPart === 'params')({ schema });
-      const ok = real(data);
-      validate.errors = real.errors;
-      return ok;
-    }) as Validate;
-    return validate;
+    return compiledOnFirstUse(() => compilerFor(httpPart === 'querystring' || httpPart === 'params')({ schema }));
   };
 }
 
@@ -89,7 +76,8 @@ function typeWords(type: unknown): string {
 
 /** The refusal the grammar of a duration or an instant gives for this value (its advice is better than Ajv's). */
 function grammarRefusal(field: string, schema: Record<string, unknown> | undefined, value: unknown): ControlError | null {
-  const parse = schema?.description === DURATION_TEXT ? parseDuration : schema?.description === INSTANT_TEXT ? parseInstant : null;
+  const grammar = schema?.['x-grammar'];
+  const parse = grammar === 'duration' ? parseDuration : grammar === 'instant' ? parseInstant : null;
   if (parse === null) return null;
   try {
     parse(value, field);

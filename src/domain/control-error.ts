@@ -58,13 +58,6 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The body of a control call as an object: absent means {}, anything but an object is refused. */
-export function bodyObject(body: unknown): Obj {
-  if (body === undefined || body === null || body === '') return {};
-  if (!isObj(body)) throw new ControlError(400, 'invalid_body', 'the request body must be a JSON object');
-  return body;
-}
-
 /** Refuse fields the endpoint does not know (a typo like `orderId` must not be ignored). */
 export function onlyFields(obj: Obj, allowed: readonly string[], where: string): void {
   for (const k of Object.keys(obj)) {

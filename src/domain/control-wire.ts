@@ -10,6 +10,7 @@ import type { AdvancedClock, ClockView } from './wire/clock.js';
 import type { OrderDetail, OrderSummary, OrdersQuery, TimelineEntry, WaitAnswer } from './wire/orders.js';
 import type { JournalEntry, RequestFilter } from './wire/journal.js';
 import type { ResetSummary } from './wire/reset.js';
+import type { FaultKind } from './webhook-faults.js';
 
 export type { Scenario, OrderStatus, FinancialStatus };
 
@@ -29,7 +30,7 @@ export type OrdersFilter = Omit<OrdersQuery, 'status' | 'financial_status'> & { 
 
 /** Failure rules (API and notification): their shapes are declared once as JSON Schema in wire/rules.ts. */
 export type { ApiFailureKind, FailureRuleInput, FailureRuleView, RuleTarget };
-export type NotificationFaultKind = 'drop' | 'duplicate' | 'reorder' | 'delay' | 'wrong_key' | 'malformed';
+export type NotificationFaultKind = FaultKind;
 
 export type RuleView = ScenarioRuleView | FailureRuleView;
 

@@ -163,15 +163,3 @@ export function clockView(engine: Engine, site: string | null): ClockView {
 }
 
 /** A query value as text; arrays (a repeated parameter) take the first. */
-export function queryText(req: FastifyRequest, name: string): string | undefined {
-  const v = (req.query as Record<string, unknown> | undefined)?.[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' && first !== '' ? first : undefined;
-}
-
-export function queryLimit(req: FastifyRequest, max: number): number | undefined {
-  const v = queryText(req, 'limit');
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new ControlError(400, 'bad_request', `limit: must be a whole number from 1 to ${max}`);
-  return Number(v);
-}

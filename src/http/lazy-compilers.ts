@@ -13,10 +13,29 @@ type Factories = NonNullable<NonNullable<FastifyServerOptions['schemaController'
 type ValidatorFactory = NonNullable<Factories['buildValidator']>;
 type SerializerFactory = NonNullable<Factories['buildSerializer']>;
 
-/** A `require` that resolves modules as Fastify itself does. */
-function fastifyRequire(id: string): unknown {
+/** A `require` that resolves modules as Fastify itself does (its Ajv compiler, its serializer). */
+export function fastifyRequire(id: string): unknown {
   const fromHere = createRequire(import.meta.url);
   return createRequire(fromHere.resolve('fastify'))(id);
+}
+
+type Validate = ((data: unknown) => unknown) & { errors?: unknown };
+
+/**
+ * A stand-in validator that compiles the real one on its first call, then only delegates.
+ * Fastify asks for every route's validator when the app gets ready; compiling them all then
+ * would load Ajv at start-up for routes a run may never call.
+ */
+export function compiledOnFirstUse<V extends Validate>(compile: () => V): V {
+  let real: V | null = null;
+  const validate = ((data: unknown) => {
+    real ??= compile();
+    const result = real(data);
+    // Fastify reads a failed validation's errors from the function it was given.
+    validate.errors = real.errors;
+    return result;
+  }) as V;
+  return validate;
 }
 
 /** Fastify's default compilers, loaded on first use. A fresh pair per app: no shared state. */
@@ -24,26 +43,14 @@ export function lazyCompilers(): Required<Factories> {
   let validator: ValidatorFactory | null = null;
   let serializer: SerializerFactory | null = null;
   return {
-    // Fastify asks for every route's validator when the app gets ready; compiling them all then
-    // would load Ajv at start-up for routes a run may never call. So each route gets a stand-in
-    // that loads Ajv and compiles its own schema on its first request, then only delegates.
     buildValidator: (externalSchemas, ajvOptions) => {
       let compile: ReturnType<ValidatorFactory> | null = null;
-      return (route) => {
-        let real: ReturnType<ReturnType<ValidatorFactory>> | null = null;
-        const validate = (data: unknown): unknown => {
-          if (real === null) {
-            validator ??= (fastifyRequire('@fastify/ajv-compiler') as () => ValidatorFactory)();
-            compile ??= validator(externalSchemas, ajvOptions);
-            real = compile(route);
-          }
-          const result = (real as (d: unknown) => unknown)(data);
-          // Fastify reads a failed validation's errors from the function it was given.
-          (validate as { errors?: unknown }).errors = (real as { errors?: unknown }).errors;
-          return result;
-        };
-        return validate as ReturnType<ReturnType<ValidatorFactory>>;
-      };
+      return (route) =>
+        compiledOnFirstUse(() => {
+          validator ??= (fastifyRequire('@fastify/ajv-compiler') as () => ValidatorFactory)();
+          compile ??= validator(externalSchemas, ajvOptions);
+          return compile(route) as ReturnType<ReturnType<ValidatorFactory>> & Validate;
+        });
     },
     buildSerializer: (externalSchemas, serializerOptions) => {
       serializer ??= (fastifyRequire('@fastify/fast-json-stringify-compiler') as () => SerializerFactory)();

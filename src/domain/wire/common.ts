@@ -30,14 +30,14 @@ export const DURATION_TEXT = '"90s", "15m", "24h", "1d2h", "500ms" or millisecon
 export const INSTANT_TEXT = 'ISO 8601 time or epoch milliseconds';
 
 /**
- * A duration. Validation takes any string or number so that the duration grammar
- * (options/duration.ts) answers a bad one with its own advice (invalid_duration).
+ * A duration. Validation takes any string or number, and `x-grammar` has the duration grammar
+ * (options/duration.ts) word a refusal with its own advice (invalid_duration).
  */
-export const DURATION = { anyOf: [{ type: 'string', example: '1d2h' }, { type: 'number' }], description: DURATION_TEXT } as const;
+export const DURATION = { anyOf: [{ type: 'string', example: '1d2h' }, { type: 'number' }], 'x-grammar': 'duration', description: DURATION_TEXT } as const;
 /** A duration that may be null (left out). */
-export const DURATION_OR_NULL = { anyOf: [{ type: 'string', nullable: true, example: '90s' }, { type: 'number' }], description: DURATION_TEXT } as const;
-/** An instant; as with DURATION, the time grammar judges the text (invalid_time). */
-export const INSTANT = { anyOf: [{ type: 'string', example: '2026-03-01T12:00:00Z' }, { type: 'number' }], description: INSTANT_TEXT } as const;
+export const DURATION_OR_NULL = { anyOf: [{ type: 'string', nullable: true, example: '90s' }, { type: 'number' }], 'x-grammar': 'duration', description: DURATION_TEXT } as const;
+/** An instant; as with DURATION, the time grammar words a refusal (invalid_time). */
+export const INSTANT = { anyOf: [{ type: 'string', example: '2026-03-01T12:00:00Z' }, { type: 'number' }], 'x-grammar': 'instant', description: INSTANT_TEXT } as const;
 
 /** `{id}` in a path: an order by order_id, or by transaction_id. */
 export const ORDER_ID_PARAMS = {

@@ -238,6 +238,4 @@ export type ApiFailureKind = (typeof API_FAILURE_KINDS)[number];
 export type FailureRuleInput = FromSchema<typeof FAILURE_RULE_INPUT_SCHEMA>;
 export type FailureRuleView = FromSchema<typeof FAILURE_RULE_SCHEMA>;
 export type FailuresQuery = FromSchema<typeof FAILURES_QUERY_SCHEMA>;
-export type ScenarioRuleInput = FromSchema<typeof SCENARIO_RULE_INPUT_SCHEMA>;
 export type ScenarioRuleView = FromSchema<typeof SCENARIO_RULE_SCHEMA>;
-export type RuleMatchView = FromSchema<typeof RULE_MATCH_SCHEMA>;
